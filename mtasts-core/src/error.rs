@@ -1,0 +1,93 @@
+//! The crate's error types: [`Issue`], which joins the diagnostics of every parser, and
+//! [`Error`], which joins every error a public function returns.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::diagnostic::{ParseError, Severity};
+use crate::domain::DomainError;
+use crate::sts::{ContentTypeError, PatternError, PolicyError, PolicyIssue};
+use crate::txt::RecordIssue;
+
+/// What a [`Diagnostic`](crate::Diagnostic) reports, by area.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Issue {
+    /// A problem in an `_mta-sts` or `_smtp._tls` TXT record.
+    Record(RecordIssue),
+    /// A problem in an MTA-STS policy file.
+    Policy(PolicyIssue),
+}
+
+impl Issue {
+    /// Returns the stable, kebab-case code, such as `invalid-max-age`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Issue::Record(issue) => issue.code(),
+            Issue::Policy(issue) => issue.code(),
+        }
+    }
+
+    /// Returns the severity before strict mode raises warnings to errors.
+    pub fn severity(&self) -> Severity {
+        let warning = match self {
+            Issue::Record(issue) => issue.is_warning(),
+            Issue::Policy(issue) => issue.is_warning(),
+        };
+        if warning {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+
+    /// Returns a one-line suggestion for fixing the input.
+    pub fn hint(&self) -> Cow<'static, str> {
+        match self {
+            Issue::Record(issue) => issue.hint(),
+            Issue::Policy(issue) => issue.hint(),
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Issue::Record(issue) => issue.fmt(f),
+            Issue::Policy(issue) => issue.fmt(f),
+        }
+    }
+}
+
+impl From<RecordIssue> for Issue {
+    fn from(issue: RecordIssue) -> Issue {
+        Issue::Record(issue)
+    }
+}
+
+impl From<PolicyIssue> for Issue {
+    fn from(issue: PolicyIssue) -> Issue {
+        Issue::Policy(issue)
+    }
+}
+
+/// Every error a public function of the crate returns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Input rejected by a parser, with its diagnostics.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// An invalid host name.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// An invalid `mx` pattern.
+    #[error(transparent)]
+    Pattern(#[from] PatternError),
+    /// A policy value that cannot be built.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// A policy served with the wrong media type.
+    #[error(transparent)]
+    ContentType(#[from] ContentTypeError),
+}
