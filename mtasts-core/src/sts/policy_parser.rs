@@ -88,6 +88,9 @@ pub enum PolicyIssue {
     /// Bytes that are not UTF-8.
     #[error("policy is not valid UTF-8")]
     InvalidUtf8,
+    /// The body is an HTML document, typically an error page served with status 200.
+    #[error("expected a policy, found an HTML document")]
+    HtmlDocument,
     /// A UTF-8 byte order mark before the first field.
     #[error("byte order mark before the first field")]
     ByteOrderMark,
@@ -249,6 +252,7 @@ impl PolicyIssue {
         match self {
             PolicyIssue::TooLarge { .. } => "policy-too-large",
             PolicyIssue::InvalidUtf8 => "invalid-utf8",
+            PolicyIssue::HtmlDocument => "html-document",
             PolicyIssue::ByteOrderMark => "byte-order-mark",
             PolicyIssue::BlankLine => "blank-line",
             PolicyIssue::CommentLine => "comment-line",
@@ -320,6 +324,9 @@ impl PolicyIssue {
                 "serve a policy under 64 KiB; senders stop reading at that size".into()
             }
             PolicyIssue::InvalidUtf8 => "save the policy as UTF-8 (plain ASCII is enough)".into(),
+            PolicyIssue::HtmlDocument => {
+                "the server returned a web page: serve the policy file itself, as text/plain".into()
+            }
             PolicyIssue::ByteOrderMark => "save the file without a byte order mark".into(),
             PolicyIssue::BlankLine => "remove the empty line".into(),
             PolicyIssue::CommentLine => "remove the comment line".into(),
@@ -538,6 +545,15 @@ impl Policy {
             return Err(parser.diagnostics.into_error());
         }
         let mut rest = &body[start..];
+        // An HTML error page would produce one diagnostic per line; one error says it all.
+        if let Some(i) = rest.iter().position(|b| !b.is_ascii_whitespace())
+            && rest[i] == b'<'
+        {
+            let end = rest[i..].iter().position(|&b| b == b'\n').map_or(rest.len(), |n| i + n);
+            let span = Span::new(start + i, start + end);
+            parser.diagnostics.push(PolicyIssue::HtmlDocument, span);
+            return Err(parser.diagnostics.into_error());
+        }
         while !rest.is_empty() {
             let (after, line) = line(rest).unwrap_or((&[], rest));
             let line_start = body.len() - rest.len();

@@ -147,6 +147,16 @@ impl StsRecord {
         StsRecord::parse_with(data.as_ref(), ParseOptions::default())
     }
 
+    /// Parses the data of one `_mta-sts` record with the given options. With `options.strict`,
+    /// every warning is an error.
+    ///
+    /// # Errors
+    ///
+    /// Returns every diagnostic when the record is not an MTA-STS record or breaks the grammar.
+    pub fn parse_with(data: &[u8], options: ParseOptions) -> Result<Parsed<StsRecord>, ParseError> {
+        <StsRecord as TxtRecord>::parse_with(data, options)
+    }
+
     /// Selects and parses the `_mta-sts` record from a whole TXT RRset, as a sender must.
     ///
     /// # Examples
