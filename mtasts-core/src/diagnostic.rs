@@ -133,7 +133,7 @@ impl fmt::Display for Diagnostic {
 
 impl Serialize for Diagnostic {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Diagnostic", 9)?;
+        let mut s = serializer.serialize_struct("Diagnostic", 10)?;
         s.serialize_field("severity", &self.severity)?;
         s.serialize_field("code", self.code())?;
         s.serialize_field("line", &self.line)?;
@@ -143,6 +143,11 @@ impl Serialize for Diagnostic {
         s.serialize_field("text", &self.text)?;
         s.serialize_field("message", &self.message())?;
         s.serialize_field("hint", &self.hint())?;
+        if let Some(path) = self.issue.path() {
+            s.serialize_field("path", path)?;
+        } else {
+            s.skip_field("path")?;
+        }
         s.end()
     }
 }

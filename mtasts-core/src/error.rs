@@ -7,6 +7,7 @@ use std::fmt;
 use crate::diagnostic::{ParseError, Severity};
 use crate::domain::DomainError;
 use crate::sts::{ContentTypeError, PatternError, PolicyError, PolicyIssue};
+use crate::tlsrpt::ReportIssue;
 use crate::txt::RecordIssue;
 
 /// What a [`Diagnostic`](crate::Diagnostic) reports, by area.
@@ -17,6 +18,8 @@ pub enum Issue {
     Record(RecordIssue),
     /// A problem in an MTA-STS policy file.
     Policy(PolicyIssue),
+    /// A problem in a TLS-RPT report.
+    Report(ReportIssue),
 }
 
 impl Issue {
@@ -25,6 +28,7 @@ impl Issue {
         match self {
             Issue::Record(issue) => issue.code(),
             Issue::Policy(issue) => issue.code(),
+            Issue::Report(issue) => issue.code(),
         }
     }
 
@@ -33,6 +37,7 @@ impl Issue {
         let warning = match self {
             Issue::Record(issue) => issue.is_warning(),
             Issue::Policy(issue) => issue.is_warning(),
+            Issue::Report(issue) => issue.is_warning(),
         };
         if warning {
             Severity::Warning
@@ -41,11 +46,20 @@ impl Issue {
         }
     }
 
+    /// Returns the JSON path the issue names, for issues found in reports.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Issue::Report(issue) => issue.path(),
+            _ => None,
+        }
+    }
+
     /// Returns a one-line suggestion for fixing the input.
     pub fn hint(&self) -> Cow<'static, str> {
         match self {
             Issue::Record(issue) => issue.hint(),
             Issue::Policy(issue) => issue.hint(),
+            Issue::Report(issue) => issue.hint(),
         }
     }
 }
@@ -55,6 +69,7 @@ impl fmt::Display for Issue {
         match self {
             Issue::Record(issue) => issue.fmt(f),
             Issue::Policy(issue) => issue.fmt(f),
+            Issue::Report(issue) => issue.fmt(f),
         }
     }
 }
@@ -62,6 +77,12 @@ impl fmt::Display for Issue {
 impl From<RecordIssue> for Issue {
     fn from(issue: RecordIssue) -> Issue {
         Issue::Record(issue)
+    }
+}
+
+impl From<ReportIssue> for Issue {
+    fn from(issue: ReportIssue) -> Issue {
+        Issue::Report(issue)
     }
 }
 

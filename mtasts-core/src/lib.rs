@@ -31,7 +31,9 @@ mod diagnostic;
 pub mod domain;
 mod error;
 pub mod sts;
+pub mod tlsrpt;
 pub mod txt;
 
+pub use compact_str::CompactString;
 pub use diagnostic::{Diagnostic, ParseError, ParseOptions, Parsed, Severity, Span};
 pub use error::{Error, Issue};

@@ -549,7 +549,10 @@ impl Policy {
         if let Some(i) = rest.iter().position(|b| !b.is_ascii_whitespace())
             && rest[i] == b'<'
         {
-            let end = rest[i..].iter().position(|&b| b == b'\n').map_or(rest.len(), |n| i + n);
+            let end = rest[i..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |n| i + n);
             let span = Span::new(start + i, start + end);
             parser.diagnostics.push(PolicyIssue::HtmlDocument, span);
             return Err(parser.diagnostics.into_error());

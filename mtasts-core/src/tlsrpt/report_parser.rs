@@ -1,0 +1,1474 @@
+//! Reading TLS-RPT report JSON as real reporters send it.
+//!
+//! The JSON is read in one pass with serde into the typed model. Deviations from RFC 8460 §4 that
+//! have a clear reading are accepted with a warning naming the JSON path; strict parsing
+//! turns each into an error.
+//!
+//! # Deviations and leniency
+//!
+//! - `mx-host` as one string instead of an array (the RFC's own example does this; erratum
+//!   6241), and `policy-string` as one string.
+//! - `policy-string` as a one-element array whose element is the text of a JSON array of strings,
+//!   as Microsoft sends TLSA records: the inner array is decoded.
+//! - date-times without an offset (taken as UTC), with a space for `T`, or with second 60.
+//! - an empty string or `null` for an optional field, which is treated as absent.
+//! - a missing `contact-info`, `failure-details` or (for `no-policy-found`) `policy-domain`.
+//! - `policies` as a single object instead of an array, and counts written as strings of
+//!   digits.
+//! - an invalid IP address, which is dropped, and unregistered `result-type` or
+//!   `policy-type` values, which are kept.
+//! - detail counts that do not add up to `total-failure-session-count`. Failure types may
+//!   overlap (RFC 8460 §4), so this is only ever a warning.
+//! - members the schema does not define, which are ignored.
+//!
+//! Member names must be unique in every object (RFC 7493 §2.3). Nesting deeper than 128 levels
+//! is rejected by the JSON reader before it can exhaust the stack.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::net::IpAddr;
+
+use compact_str::CompactString;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::diagnostic::{Diagnostics, ParseError, ParseOptions, Parsed, Severity, Span};
+use crate::tlsrpt::datetime::{self, DateTimeQuirk};
+use crate::tlsrpt::json_path::{self, Segment};
+use crate::tlsrpt::report::{
+    DateRange, FailureDetail, PolicyResult, PolicyType, Report, ReportedPolicy, ResultType, Summary,
+};
+
+/// Largest integer I-JSON represents exactly (RFC 7493 §2.2).
+const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
+
+/// Problems in TLS-RPT report JSON. Each names the JSON path of the value, such as
+/// `policies[0].policy.mx-host`; the root object's path is empty.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportIssue {
+    /// The text is not JSON.
+    #[error("invalid JSON: {message}")]
+    Json {
+        /// What the JSON reader reported.
+        message: String,
+    },
+    /// Objects and arrays nested deeper than the reader allows.
+    #[error("JSON nesting is deeper than 128 levels")]
+    NestingTooDeep,
+    /// A member name appears twice in one object, which I-JSON forbids.
+    #[error("duplicate member {key:?} in {}", display_path(.path))]
+    DuplicateKey {
+        /// Path of the object.
+        path: String,
+        /// The repeated name.
+        key: String,
+    },
+    /// A value of the wrong JSON type.
+    #[error("{}: expected {expected}, found {found}", display_path(.path))]
+    InvalidType {
+        /// Path of the value.
+        path: String,
+        /// The type the schema defines.
+        expected: &'static str,
+        /// The type found.
+        found: &'static str,
+    },
+    /// A required member is missing.
+    #[error("missing required member {:?}", .path)]
+    MissingMember {
+        /// Path the member should have.
+        path: String,
+    },
+    /// A date-time that is not RFC 3339.
+    #[error("{path}: invalid date-time {value:?}: expected RFC 3339, such as 2024-01-01T00:00:00Z")]
+    InvalidDateTime {
+        /// Path of the value.
+        path: String,
+        /// The value as sent.
+        value: String,
+    },
+    /// A count that is not a non-negative integer.
+    #[error("{path}: invalid count {value}: expected a non-negative integer")]
+    InvalidCount {
+        /// Path of the value.
+        path: String,
+        /// The value as sent.
+        value: String,
+    },
+    /// A count beyond 2^53 - 1, which JSON readers may not represent exactly.
+    #[error("{path}: count {value} exceeds 2^53 - 1 and may not be exact in other readers")]
+    CountTooLarge {
+        /// Path of the value.
+        path: String,
+        /// The value.
+        value: u64,
+    },
+    /// A count written as a string of digits.
+    #[error("{path}: count written as the string {value:?}")]
+    CountAsString {
+        /// Path of the value.
+        path: String,
+        /// The value as sent.
+        value: String,
+    },
+    /// `mx-host` or `policy-string` as one string instead of an array of strings.
+    #[error("{path}: expected an array of strings, found one string")]
+    StringForArray {
+        /// Path of the value.
+        path: String,
+    },
+    /// `policy-string` holding the text of a JSON array, which was decoded.
+    #[error("{path}: a string holds a JSON array of {count} strings, which were decoded")]
+    JsonArrayInString {
+        /// Path of the value.
+        path: String,
+        /// Number of strings decoded.
+        count: usize,
+    },
+    /// `policies` as one object instead of an array of objects.
+    #[error("{path}: expected an array of policies, found one object")]
+    ObjectForArray {
+        /// Path of the value.
+        path: String,
+    },
+    /// A date-time without an offset, taken as UTC.
+    #[error("{path}: date-time {value:?} has no time zone offset and is taken as UTC")]
+    MissingTimeZone {
+        /// Path of the value.
+        path: String,
+        /// The value as sent.
+        value: String,
+    },
+    /// A date-time with another accepted deviation.
+    #[error("{path}: date-time {value:?} deviates from RFC 3339 ({quirk})")]
+    DateTimeQuirk {
+        /// Path of the value.
+        path: String,
+        /// The value as sent.
+        value: String,
+        /// The deviation.
+        quirk: &'static str,
+    },
+    /// An empty string for an optional member, treated as absent.
+    #[error("{path}: empty string for an optional member, treated as absent")]
+    EmptyString {
+        /// Path of the value.
+        path: String,
+    },
+    /// `null` for a member, treated as absent.
+    #[error("{path}: null, treated as absent")]
+    Null {
+        /// Path of the value.
+        path: String,
+    },
+    /// An optional member that RFC 8460 shows in every report, missing.
+    #[error("missing member {path:?}, treated as empty")]
+    MissingOptional {
+        /// Path the member should have.
+        path: String,
+    },
+    /// An IP address that does not parse, dropped.
+    #[error("{path}: invalid IP address {value:?}, ignored")]
+    InvalidIpAddress {
+        /// Path of the value.
+        path: String,
+        /// The value as sent.
+        value: String,
+    },
+    /// A `result-type` outside the IANA registry.
+    #[error("{path}: unregistered result type {value:?}")]
+    UnknownResultType {
+        /// Path of the value.
+        path: String,
+        /// The value as sent.
+        value: String,
+    },
+    /// A `policy-type` other than `tlsa`, `sts` or `no-policy-found`.
+    #[error("{path}: unknown policy type {value:?}")]
+    UnknownPolicyType {
+        /// Path of the value.
+        path: String,
+        /// The value as sent.
+        value: String,
+    },
+    /// The per-type failure counts do not add up to the summary's total.
+    #[error(
+        "{path}: failure details add up to {sum} sessions but total-failure-session-count is {total}"
+    )]
+    CountMismatch {
+        /// Path of the policy entry.
+        path: String,
+        /// `total-failure-session-count`.
+        total: u64,
+        /// Sum of `failed-session-count`.
+        sum: u64,
+    },
+    /// The date range ends before it starts.
+    #[error("{path}: end-datetime is before start-datetime")]
+    EndBeforeStart {
+        /// Path of the date range.
+        path: String,
+    },
+    /// A member the schema does not define, ignored.
+    #[error("{}: unknown member, ignored", display_path(.path))]
+    UnknownMember {
+        /// Path of the member.
+        path: String,
+    },
+}
+
+fn display_path(path: &str) -> &str {
+    if path.is_empty() { "the report" } else { path }
+}
+
+impl ReportIssue {
+    pub(crate) fn code(&self) -> &'static str {
+        match self {
+            ReportIssue::Json { .. } => "invalid-json",
+            ReportIssue::NestingTooDeep => "nesting-too-deep",
+            ReportIssue::DuplicateKey { .. } => "duplicate-member",
+            ReportIssue::InvalidType { .. } => "invalid-type",
+            ReportIssue::MissingMember { .. } => "missing-member",
+            ReportIssue::InvalidDateTime { .. } => "invalid-datetime",
+            ReportIssue::InvalidCount { .. } => "invalid-count",
+            ReportIssue::CountTooLarge { .. } => "count-too-large",
+            ReportIssue::CountAsString { .. } => "count-as-string",
+            ReportIssue::StringForArray { .. } => "string-for-array",
+            ReportIssue::JsonArrayInString { .. } => "json-array-in-string",
+            ReportIssue::ObjectForArray { .. } => "object-for-array",
+            ReportIssue::MissingTimeZone { .. } => "missing-time-zone",
+            ReportIssue::DateTimeQuirk { .. } => "datetime-format",
+            ReportIssue::EmptyString { .. } => "empty-string",
+            ReportIssue::Null { .. } => "null-member",
+            ReportIssue::MissingOptional { .. } => "missing-optional-member",
+            ReportIssue::InvalidIpAddress { .. } => "invalid-ip-address",
+            ReportIssue::UnknownResultType { .. } => "unknown-result-type",
+            ReportIssue::UnknownPolicyType { .. } => "unknown-policy-type",
+            ReportIssue::CountMismatch { .. } => "count-mismatch",
+            ReportIssue::EndBeforeStart { .. } => "end-before-start",
+            ReportIssue::UnknownMember { .. } => "unknown-member",
+        }
+    }
+
+    pub(crate) fn is_warning(&self) -> bool {
+        !matches!(
+            self,
+            ReportIssue::Json { .. }
+                | ReportIssue::NestingTooDeep
+                | ReportIssue::DuplicateKey { .. }
+                | ReportIssue::InvalidType { .. }
+                | ReportIssue::MissingMember { .. }
+                | ReportIssue::InvalidDateTime { .. }
+                | ReportIssue::InvalidCount { .. }
+        )
+    }
+
+    /// Returns the JSON path the issue names, if any.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            ReportIssue::Json { .. } | ReportIssue::NestingTooDeep => None,
+            ReportIssue::DuplicateKey { path, .. }
+            | ReportIssue::InvalidType { path, .. }
+            | ReportIssue::MissingMember { path }
+            | ReportIssue::InvalidDateTime { path, .. }
+            | ReportIssue::InvalidCount { path, .. }
+            | ReportIssue::CountTooLarge { path, .. }
+            | ReportIssue::CountAsString { path, .. }
+            | ReportIssue::StringForArray { path }
+            | ReportIssue::JsonArrayInString { path, .. }
+            | ReportIssue::ObjectForArray { path }
+            | ReportIssue::MissingTimeZone { path, .. }
+            | ReportIssue::DateTimeQuirk { path, .. }
+            | ReportIssue::EmptyString { path }
+            | ReportIssue::Null { path }
+            | ReportIssue::MissingOptional { path }
+            | ReportIssue::InvalidIpAddress { path, .. }
+            | ReportIssue::UnknownResultType { path, .. }
+            | ReportIssue::UnknownPolicyType { path, .. }
+            | ReportIssue::CountMismatch { path, .. }
+            | ReportIssue::EndBeforeStart { path }
+            | ReportIssue::UnknownMember { path } => Some(path),
+        }
+    }
+
+    pub(crate) fn hint(&self) -> Cow<'static, str> {
+        match self {
+            ReportIssue::Json { .. } => "check that the file is a whole, uncorrupted report".into(),
+            ReportIssue::NestingTooDeep => "a report nests only a few levels deep".into(),
+            ReportIssue::DuplicateKey { .. } => "keep one member with this name".into(),
+            ReportIssue::InvalidType { .. } => {
+                "see the report schema in RFC 8460 section 4.4".into()
+            }
+            ReportIssue::MissingMember { .. } => {
+                "add the member; RFC 8460 section 4.4 requires it".into()
+            }
+            ReportIssue::InvalidDateTime { .. } | ReportIssue::MissingTimeZone { .. } => {
+                "write RFC 3339 UTC times such as 2024-01-01T00:00:00Z".into()
+            }
+            ReportIssue::DateTimeQuirk { .. } => {
+                "write RFC 3339 UTC times such as 2024-01-01T00:00:00Z".into()
+            }
+            ReportIssue::InvalidCount { .. }
+            | ReportIssue::CountTooLarge { .. }
+            | ReportIssue::CountAsString { .. } => "write counts as JSON integers".into(),
+            ReportIssue::StringForArray { .. } => "write an array of strings, even for one".into(),
+            ReportIssue::JsonArrayInString { .. } => {
+                "write the strings themselves as the array's elements".into()
+            }
+            ReportIssue::ObjectForArray { .. } => "write an array of policies, even for one".into(),
+            ReportIssue::EmptyString { .. } | ReportIssue::Null { .. } => {
+                "leave out members that have no value".into()
+            }
+            ReportIssue::MissingOptional { .. } => {
+                "include the member, empty if there is nothing to report".into()
+            }
+            ReportIssue::InvalidIpAddress { .. } => {
+                "write IPv4 in dotted-decimal or IPv6 as RFC 5952 text".into()
+            }
+            ReportIssue::UnknownResultType { .. } => {
+                "use a result type registered in RFC 8460 section 4.3".into()
+            }
+            ReportIssue::UnknownPolicyType { .. } => {
+                "use \"sts\", \"tlsa\" or \"no-policy-found\"".into()
+            }
+            ReportIssue::CountMismatch { .. } => {
+                "failure types may overlap, but a smaller sum means details are missing".into()
+            }
+            ReportIssue::EndBeforeStart { .. } => "swap the two date-times".into(),
+            ReportIssue::UnknownMember { .. } => {
+                "the member is not part of the RFC 8460 schema".into()
+            }
+        }
+    }
+}
+
+impl Report {
+    /// Reads report JSON leniently: the deviations real reporters make are accepted with a
+    /// warning naming the JSON path. See [`Report::from_json_with`].
+    ///
+    /// # Errors
+    ///
+    /// Returns every diagnostic when the JSON is malformed or misses what the report needs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mtasts_core::tlsrpt::{PolicyType, Report};
+    ///
+    /// let json = std::fs::read("../testdata/corpus/report-google-no-policy-found.json").unwrap();
+    /// let parsed = Report::from_json(&json).unwrap();
+    /// let policy = &parsed.value.policies[0];
+    /// assert_eq!(policy.policy.policy_type, PolicyType::NoPolicyFound);
+    /// assert_eq!(policy.summary.total_successful_session_count, 48);
+    /// assert_eq!(parsed.warnings[0].code(), "missing-optional-member");
+    /// ```
+    pub fn from_json(json: &[u8]) -> Result<Parsed<Report>, ParseError> {
+        Report::from_json_with(json, ParseOptions::default())
+    }
+
+    /// Reads report JSON with the given options. With `options.strict`, every deviation from
+    /// RFC 8460 §4.4 is an error.
+    ///
+    /// # Errors
+    ///
+    /// Returns every diagnostic, errors and warnings, when any error is found.
+    pub fn from_json_with(
+        json: &[u8],
+        options: ParseOptions,
+    ) -> Result<Parsed<Report>, ParseError> {
+        let mut context = Context::default();
+        let mut reader = serde_json::Deserializer::from_slice(json);
+        let result = ReportSeed(&mut context)
+            .deserialize(&mut reader)
+            .and_then(|report| {
+                reader.end()?;
+                Ok(report)
+            });
+        let mut diagnostics = Diagnostics::new(json, options);
+        if let Err(error) = &result
+            && !(context.rejected && context.fatal.is_none())
+        {
+            let span = error_span(json, error);
+            let issue = match context.fatal.take() {
+                Some(issue) => issue,
+                None if error.to_string().starts_with("recursion limit exceeded") => {
+                    ReportIssue::NestingTooDeep
+                }
+                None => ReportIssue::Json {
+                    message: message_without_position(error),
+                },
+            };
+            diagnostics.push_with_severity(issue.into(), span, Severity::Error);
+        }
+        for found in context.found {
+            let (start, end) = json_path::locate(json, &found.segments);
+            // Point at the start of a container rather than underlining all of it.
+            let end = if matches!(json.get(start), Some(b'{' | b'[')) {
+                start + 1
+            } else {
+                end
+            };
+            diagnostics.push(found.issue, Span::new(start, end));
+        }
+        match result {
+            Ok(report) => diagnostics.finish(report),
+            Err(_) => Err(diagnostics.into_error()),
+        }
+    }
+}
+
+/// Returns the byte range serde_json's error position points at: one byte at its line and
+/// column, or the end of the input when the error is at the end.
+fn error_span(json: &[u8], error: &serde_json::Error) -> Span {
+    let line_start = if error.line() <= 1 {
+        0
+    } else {
+        json.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(error.line() - 2)
+            .map_or(json.len(), |(i, _)| i + 1)
+    };
+    // serde_json counts the column in bytes; column 0 means before the first byte of the line.
+    let offset = (line_start + error.column().saturating_sub(1)).min(json.len());
+    Span::new(offset, (offset + 1).min(json.len()))
+}
+
+fn message_without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message,
+    }
+}
+
+struct Found {
+    issue: ReportIssue,
+    segments: Vec<Segment>,
+}
+
+/// State shared by the visitors of one report: the current path and what was found.
+#[derive(Default)]
+struct Context {
+    path: Vec<Segment>,
+    found: Vec<Found>,
+    /// The error that stopped reading, with the path where it happened.
+    fatal: Option<ReportIssue>,
+    /// Set when reading stopped because of errors already in `found`.
+    rejected: bool,
+}
+
+impl Context {
+    fn path_string(&self) -> String {
+        json_path::format(&self.path)
+    }
+
+    fn child_path(&self, key: &str) -> Vec<Segment> {
+        let mut path = self.path.clone();
+        path.push(Segment::Key(key.to_owned()));
+        path
+    }
+
+    /// Records an issue about the value at the current path.
+    fn record(&mut self, make: impl FnOnce(String) -> ReportIssue) {
+        let issue = make(self.path_string());
+        self.found.push(Found {
+            issue,
+            segments: self.path.clone(),
+        });
+    }
+
+    /// Records an issue about the member `key` of the current object, which may be missing.
+    fn record_member(&mut self, key: &str, make: impl FnOnce(String) -> ReportIssue) {
+        let segments = self.child_path(key);
+        let issue = make(json_path::format(&segments));
+        // A missing member is positioned at its parent object.
+        let segments = self.path.clone();
+        self.found.push(Found { issue, segments });
+    }
+
+    /// Stores an error that stops reading and returns the error to propagate.
+    fn fail<E: de::Error>(&mut self, issue: ReportIssue) -> E {
+        self.fatal = Some(issue);
+        E::custom("report rejected")
+    }
+
+    /// Returns the error that stops reading after errors already recorded in `found`.
+    fn reject<E: de::Error>(&mut self) -> E {
+        self.rejected = true;
+        E::custom("report rejected")
+    }
+
+    fn invalid_type<E: de::Error>(&mut self, expected: &'static str, found: &'static str) -> E {
+        let path = self.path_string();
+        self.fail(ReportIssue::InvalidType {
+            path,
+            expected,
+            found,
+        })
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Walks the members of one object: known names go to `on_member` with their index in
+/// `known`, unknown names are skipped with a warning, and a repeated name stops reading.
+/// Returns a bit set of the known members seen.
+fn visit_members<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+    known: &'static [&'static str],
+    mut on_member: impl FnMut(usize, &mut A, &mut Context) -> Result<(), A::Error>,
+) -> Result<u32, A::Error> {
+    let mut seen = 0u32;
+    let mut unknown: Vec<String> = Vec::new();
+    while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        match known.iter().position(|k| *k == key) {
+            Some(index) => {
+                if seen & (1 << index) != 0 {
+                    let path = context.path_string();
+                    return Err(context.fail(ReportIssue::DuplicateKey {
+                        path,
+                        key: key.into(),
+                    }));
+                }
+                seen |= 1 << index;
+                context.path.push(Segment::Key(known[index].to_owned()));
+                on_member(index, map, context)?;
+                context.path.pop();
+            }
+            None => {
+                if unknown.iter().any(|k| *k == key) {
+                    let path = context.path_string();
+                    return Err(context.fail(ReportIssue::DuplicateKey {
+                        path,
+                        key: key.into(),
+                    }));
+                }
+                context.path.push(Segment::Key(key.to_string()));
+                context.record(|path| ReportIssue::UnknownMember { path });
+                map.next_value::<IgnoredAny>()?;
+                context.path.pop();
+                unknown.push(key.into_owned());
+            }
+        }
+    }
+    Ok(seen)
+}
+
+/// A scalar JSON value, as read for a member whose type the visitor checks itself.
+enum Scalar<'de> {
+    Str(Cow<'de, str>),
+    Unsigned(u64),
+    Negative(i64),
+    Float(f64),
+    Bool,
+    Null,
+}
+
+impl Scalar<'_> {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Scalar::Str(_) => "a string",
+            Scalar::Unsigned(_) | Scalar::Negative(_) | Scalar::Float(_) => "a number",
+            Scalar::Bool => "a boolean",
+            Scalar::Null => "null",
+        }
+    }
+}
+
+/// Reads one scalar. An array or object where a scalar belongs stops reading with
+/// [`ReportIssue::InvalidType`].
+struct ScalarSeed<'c> {
+    context: &'c mut Context,
+    expected: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for ScalarSeed<'_> {
+    type Value = Scalar<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Scalar<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ScalarSeed<'_> {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expected)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Owned(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Unsigned(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar<'de>, E> {
+        Ok(u64::try_from(v).map_or(Scalar::Negative(v), Scalar::Unsigned))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Float(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Bool)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Scalar<'de>, A::Error> {
+        Err(self.context.invalid_type(self.expected, "an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Scalar<'de>, A::Error> {
+        Err(self.context.invalid_type(self.expected, "an object"))
+    }
+}
+
+fn scalar<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+    expected: &'static str,
+) -> Result<Scalar<'de>, A::Error> {
+    map.next_value_seed(ScalarSeed { context, expected })
+}
+
+/// Reads a string that must be present and not null.
+fn required_string<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+) -> Result<Cow<'de, str>, A::Error> {
+    match scalar(map, context, "a string")? {
+        Scalar::Str(s) => Ok(s),
+        other => Err(context.invalid_type("a string", other.type_name())),
+    }
+}
+
+/// Reads an optional string: `""` and `null` become `None` with a warning.
+fn optional_string<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+) -> Result<Option<Cow<'de, str>>, A::Error> {
+    match scalar(map, context, "a string")? {
+        Scalar::Str(s) if s.is_empty() => {
+            context.record(|path| ReportIssue::EmptyString { path });
+            Ok(None)
+        }
+        Scalar::Str(s) => Ok(Some(s)),
+        Scalar::Null => {
+            context.record(|path| ReportIssue::Null { path });
+            Ok(None)
+        }
+        other => Err(context.invalid_type("a string", other.type_name())),
+    }
+}
+
+fn optional_compact<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+) -> Result<Option<CompactString>, A::Error> {
+    Ok(optional_string(map, context)?.map(|s| CompactString::from(s.as_ref())))
+}
+
+fn ip_address<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+) -> Result<Option<IpAddr>, A::Error> {
+    let Some(text) = optional_string(map, context)? else {
+        return Ok(None);
+    };
+    match text.parse::<IpAddr>() {
+        Ok(ip) => Ok(Some(ip)),
+        Err(_) => {
+            context.record(|path| ReportIssue::InvalidIpAddress {
+                path,
+                value: text.into(),
+            });
+            Ok(None)
+        }
+    }
+}
+
+/// Reads a session count: a non-negative integer, or with a warning a string of digits.
+fn count<'de, A: MapAccess<'de>>(map: &mut A, context: &mut Context) -> Result<u64, A::Error> {
+    let value = match scalar(map, context, "an integer")? {
+        Scalar::Unsigned(n) => n,
+        Scalar::Str(s)
+            if !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            let n = s.parse::<u64>().unwrap_or(u64::MAX);
+            context.record(|path| ReportIssue::CountAsString {
+                path,
+                value: s.into(),
+            });
+            n
+        }
+        Scalar::Negative(n) => {
+            let path = context.path_string();
+            return Err(context.fail(ReportIssue::InvalidCount {
+                path,
+                value: n.to_string(),
+            }));
+        }
+        Scalar::Float(f) => {
+            let path = context.path_string();
+            return Err(context.fail(ReportIssue::InvalidCount {
+                path,
+                value: f.to_string(),
+            }));
+        }
+        Scalar::Str(s) => {
+            let path = context.path_string();
+            let value = format!("{s:?}");
+            return Err(context.fail(ReportIssue::InvalidCount { path, value }));
+        }
+        other => return Err(context.invalid_type("an integer", other.type_name())),
+    };
+    if value > MAX_EXACT_INTEGER {
+        context.record(|path| ReportIssue::CountTooLarge { path, value });
+    }
+    Ok(value)
+}
+
+fn date_time<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+) -> Result<Option<jiff::Timestamp>, A::Error> {
+    let text = required_string(map, context)?;
+    let Some((timestamp, quirks)) = datetime::parse(&text) else {
+        context.record(|path| ReportIssue::InvalidDateTime {
+            path,
+            value: text.into(),
+        });
+        return Ok(None);
+    };
+    for quirk in quirks {
+        let value = text.to_string();
+        context.record(|path| match quirk {
+            DateTimeQuirk::MissingOffset => ReportIssue::MissingTimeZone { path, value },
+            DateTimeQuirk::SpaceSeparator => ReportIssue::DateTimeQuirk {
+                path,
+                value,
+                quirk: "space instead of T",
+            },
+            DateTimeQuirk::LeapSecond => ReportIssue::DateTimeQuirk {
+                path,
+                value,
+                quirk: "leap second read as :59",
+            },
+        });
+    }
+    Ok(Some(timestamp))
+}
+
+/// Reads an array of strings, accepting one string (with a warning) and, for `policy-string`,
+/// one string that holds a JSON array.
+struct StringsSeed<'c> {
+    context: &'c mut Context,
+    decode_inner_array: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for StringsSeed<'_> {
+    type Value = Vec<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<String>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StringsSeed<'_> {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of strings")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+        self.context
+            .record(|path| ReportIssue::StringForArray { path });
+        Ok(vec![v.to_owned()])
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+        self.context.record(|path| ReportIssue::Null { path });
+        Ok(Vec::new())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut strings = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
+        let mut index = 0;
+        loop {
+            self.context.path.push(Segment::Index(index));
+            let element = seq.next_element_seed(ScalarSeed {
+                context: self.context,
+                expected: "a string",
+            })?;
+            match element {
+                None => {
+                    self.context.path.pop();
+                    break;
+                }
+                Some(Scalar::Str(s)) => strings.push(s.into_owned()),
+                Some(other) => {
+                    return Err(self.context.invalid_type("a string", other.type_name()));
+                }
+            }
+            self.context.path.pop();
+            index += 1;
+        }
+        if self.decode_inner_array
+            && let [only] = strings.as_slice()
+            && only.trim_start().starts_with('[')
+            && let Ok(inner) = serde_json::from_str::<Vec<String>>(only)
+        {
+            let count = inner.len();
+            self.context
+                .record(|path| ReportIssue::JsonArrayInString { path, count });
+            return Ok(inner);
+        }
+        Ok(strings)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<String>, E> {
+        Err(self
+            .context
+            .invalid_type("an array of strings", "a boolean"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<String>, E> {
+        Err(self.context.invalid_type("an array of strings", "a number"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<String>, E> {
+        Err(self.context.invalid_type("an array of strings", "a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<String>, E> {
+        Err(self.context.invalid_type("an array of strings", "a number"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Vec<String>, A::Error> {
+        Err(self
+            .context
+            .invalid_type("an array of strings", "an object"))
+    }
+}
+
+fn strings<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+    decode_inner_array: bool,
+) -> Result<Vec<String>, A::Error> {
+    map.next_value_seed(StringsSeed {
+        context,
+        decode_inner_array,
+    })
+}
+
+const REPORT_MEMBERS: &[&str] = &[
+    "organization-name",
+    "date-range",
+    "contact-info",
+    "report-id",
+    "policies",
+];
+
+struct ReportSeed<'c>(&'c mut Context);
+
+impl<'de> DeserializeSeed<'de> for ReportSeed<'_> {
+    type Value = Report;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Report, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ReportSeed<'_> {
+    type Value = Report;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a report object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Report, A::Error> {
+        let context = self.0;
+        let mut organization_name = None;
+        let mut date_range = None;
+        let mut contact_info = None;
+        let mut report_id = None;
+        let mut policies = None;
+        let seen = visit_members(&mut map, context, REPORT_MEMBERS, |index, map, context| {
+            match index {
+                0 => organization_name = Some(required_string(map, context)?.into_owned()),
+                1 => date_range = map.next_value_seed(DateRangeSeed(context))?,
+                2 => contact_info = optional_string(map, context)?.map(Cow::into_owned),
+                3 => report_id = Some(required_string(map, context)?.into_owned()),
+                _ => policies = Some(map.next_value_seed(PoliciesSeed(context))?),
+            }
+            Ok(())
+        })?;
+        if seen & (1 << 2) == 0 {
+            context.record_member("contact-info", |path| ReportIssue::MissingOptional { path });
+        }
+        let organization_name = require(context, organization_name, "organization-name");
+        let report_id = require(context, report_id, "report-id");
+        let policies = require(context, policies, "policies");
+        let date_range = match (seen & (1 << 1) != 0, date_range) {
+            (_, Some(range)) => Some(range),
+            (false, None) => require(context, None, "date-range"),
+            (true, None) => None,
+        };
+        match (organization_name, date_range, report_id, policies) {
+            (Some(organization_name), Some(date_range), Some(report_id), Some(policies)) => {
+                Ok(Report {
+                    organization_name,
+                    date_range,
+                    contact_info,
+                    report_id,
+                    policies,
+                })
+            }
+            _ => Err(context.reject()),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Report, A::Error> {
+        Err(self.0.invalid_type("a report object", "an array"))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Report, E> {
+        Err(self.0.invalid_type("a report object", "a string"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Report, E> {
+        Err(self.0.invalid_type("a report object", "a number"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Report, E> {
+        Err(self.0.invalid_type("a report object", "a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Report, E> {
+        Err(self.0.invalid_type("a report object", "a number"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Report, E> {
+        Err(self.0.invalid_type("a report object", "a boolean"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Report, E> {
+        Err(self.0.invalid_type("a report object", "null"))
+    }
+}
+
+/// Returns `value`, or records a missing required member and returns `None`. Reading goes on,
+/// so that one pass finds every missing member; the caller rejects the report at the end.
+fn require<T>(context: &mut Context, value: Option<T>, key: &'static str) -> Option<T> {
+    if value.is_none() {
+        context.record_member(key, |path| ReportIssue::MissingMember { path });
+    }
+    value
+}
+
+/// Generates a `DeserializeSeed` that reads an object with `$visit` and rejects every other
+/// JSON type with [`ReportIssue::InvalidType`].
+macro_rules! object_seed {
+    ($seed:ident, $value:ty, $expected:literal, $visit:ident) => {
+        struct $seed<'c>(&'c mut Context);
+
+        impl<'de> DeserializeSeed<'de> for $seed<'_> {
+            type Value = $value;
+
+            fn deserialize<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<$value, D::Error> {
+                deserializer.deserialize_any(self)
+            }
+        }
+
+        impl<'de> Visitor<'de> for $seed<'_> {
+            type Value = $value;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str($expected)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$value, A::Error> {
+                $visit(map, self.0)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<$value, A::Error> {
+                Err(self.0.invalid_type($expected, "an array"))
+            }
+
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<$value, E> {
+                Err(self.0.invalid_type($expected, "a string"))
+            }
+
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<$value, E> {
+                Err(self.0.invalid_type($expected, "a number"))
+            }
+
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<$value, E> {
+                Err(self.0.invalid_type($expected, "a number"))
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<$value, E> {
+                Err(self.0.invalid_type($expected, "a number"))
+            }
+
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<$value, E> {
+                Err(self.0.invalid_type($expected, "a boolean"))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<$value, E> {
+                Err(self.0.invalid_type($expected, "null"))
+            }
+        }
+    };
+}
+
+object_seed!(
+    DateRangeSeed,
+    Option<DateRange>,
+    "a date-range object",
+    visit_date_range
+);
+object_seed!(
+    PolicyResultSeed,
+    Option<PolicyResult>,
+    "a policy object",
+    visit_policy_result
+);
+object_seed!(
+    ReportedPolicySeed,
+    Option<ReportedPolicy>,
+    "a policy object",
+    visit_policy
+);
+object_seed!(
+    SummarySeed,
+    Option<Summary>,
+    "a summary object",
+    visit_summary
+);
+object_seed!(
+    DetailSeed,
+    Option<FailureDetail>,
+    "a failure-details object",
+    visit_detail
+);
+
+const DATE_RANGE_MEMBERS: &[&str] = &["start-datetime", "end-datetime"];
+
+fn visit_date_range<'de, A: MapAccess<'de>>(
+    mut map: A,
+    context: &mut Context,
+) -> Result<Option<DateRange>, A::Error> {
+    let mut start = None;
+    let mut end = None;
+    let seen = visit_members(
+        &mut map,
+        context,
+        DATE_RANGE_MEMBERS,
+        |index, map, context| {
+            let value = date_time(map, context)?;
+            if index == 0 {
+                start = value
+            } else {
+                end = value
+            }
+            Ok(())
+        },
+    )?;
+    for (bit, key) in DATE_RANGE_MEMBERS.iter().enumerate() {
+        if seen & (1 << bit) == 0 {
+            context.record_member(key, |path| ReportIssue::MissingMember { path });
+        }
+    }
+    let (Some(start), Some(end)) = (start, end) else {
+        return Ok(None);
+    };
+    if end < start {
+        context.record(|path| ReportIssue::EndBeforeStart { path });
+    }
+    Ok(Some(DateRange { start, end }))
+}
+
+/// Reads `policies`: an array of policy entries, or with a warning a single entry.
+struct PoliciesSeed<'c>(&'c mut Context);
+
+impl<'de> DeserializeSeed<'de> for PoliciesSeed<'_> {
+    type Value = Vec<PolicyResult>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<PolicyResult>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PoliciesSeed<'_> {
+    type Value = Vec<PolicyResult>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of policies")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<PolicyResult>, A::Error> {
+        let context = self.0;
+        let mut policies = Vec::new();
+        let mut complete = true;
+        let mut index = 0;
+        loop {
+            context.path.push(Segment::Index(index));
+            let element = seq.next_element_seed(PolicyResultSeed(context))?;
+            context.path.pop();
+            match element {
+                None => break,
+                Some(Some(policy)) => policies.push(policy),
+                Some(None) => complete = false,
+            }
+            index += 1;
+        }
+        if complete {
+            Ok(policies)
+        } else {
+            Err(context.reject())
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<PolicyResult>, A::Error> {
+        self.0.record(|path| ReportIssue::ObjectForArray { path });
+        self.0.path.push(Segment::Index(0));
+        let policy = visit_policy_result(map, self.0)?;
+        self.0.path.pop();
+        match policy {
+            Some(policy) => Ok(vec![policy]),
+            None => Err(self.0.reject()),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<PolicyResult>, E> {
+        Err(self.0.invalid_type("an array of policies", "a string"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<PolicyResult>, E> {
+        Err(self.0.invalid_type("an array of policies", "a number"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<PolicyResult>, E> {
+        Err(self.0.invalid_type("an array of policies", "a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<PolicyResult>, E> {
+        Err(self.0.invalid_type("an array of policies", "a number"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<PolicyResult>, E> {
+        Err(self.0.invalid_type("an array of policies", "a boolean"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<PolicyResult>, E> {
+        Err(self.0.invalid_type("an array of policies", "null"))
+    }
+}
+
+const POLICY_RESULT_MEMBERS: &[&str] = &["policy", "summary", "failure-details"];
+
+fn visit_policy_result<'de, A: MapAccess<'de>>(
+    mut map: A,
+    context: &mut Context,
+) -> Result<Option<PolicyResult>, A::Error> {
+    let mut policy = None;
+    let mut summary = None;
+    let mut details = None;
+    let seen = visit_members(
+        &mut map,
+        context,
+        POLICY_RESULT_MEMBERS,
+        |index, map, context| {
+            match index {
+                0 => policy = map.next_value_seed(ReportedPolicySeed(context))?,
+                1 => summary = map.next_value_seed(SummarySeed(context))?,
+                _ => details = Some(map.next_value_seed(DetailsSeed(context))?),
+            }
+            Ok(())
+        },
+    )?;
+    if seen & 1 == 0 {
+        context.record_member("policy", |path| ReportIssue::MissingMember { path });
+    }
+    if seen & 2 == 0 {
+        context.record_member("summary", |path| ReportIssue::MissingMember { path });
+    }
+    if seen & 4 == 0 {
+        context.record_member("failure-details", |path| ReportIssue::MissingOptional {
+            path,
+        });
+    }
+    let failure_details = match details {
+        None => Vec::new(),
+        Some(Some(details)) => details,
+        Some(None) => return Ok(None),
+    };
+    let (Some(policy), Some(summary)) = (policy, summary) else {
+        return Ok(None);
+    };
+    let sum = failure_details
+        .iter()
+        .fold(0u64, |sum, d| sum.saturating_add(d.failed_session_count));
+    let total = summary.total_failure_session_count;
+    if sum != total && !(sum == 0 && failure_details.is_empty()) {
+        context.record(|path| ReportIssue::CountMismatch { path, total, sum });
+    }
+    Ok(Some(PolicyResult {
+        policy,
+        summary,
+        failure_details,
+    }))
+}
+
+const POLICY_MEMBERS: &[&str] = &["policy-type", "policy-string", "policy-domain", "mx-host"];
+
+fn visit_policy<'de, A: MapAccess<'de>>(
+    mut map: A,
+    context: &mut Context,
+) -> Result<Option<ReportedPolicy>, A::Error> {
+    let mut policy_type = None;
+    let mut policy_string = Vec::new();
+    let mut policy_domain = None;
+    let mut mx_host = Vec::new();
+    let seen = visit_members(&mut map, context, POLICY_MEMBERS, |index, map, context| {
+        match index {
+            0 => {
+                let value = required_string(map, context)?;
+                let parsed = PolicyType::from_value(&value);
+                if let PolicyType::Other(other) = &parsed {
+                    let value = other.to_string();
+                    context.record(|path| ReportIssue::UnknownPolicyType { path, value });
+                }
+                policy_type = Some(parsed);
+            }
+            1 => policy_string = strings(map, context, true)?,
+            2 => policy_domain = optional_string(map, context)?.map(Cow::into_owned),
+            _ => mx_host = strings(map, context, false)?,
+        }
+        Ok(())
+    })?;
+    let Some(policy_type) = require(context, policy_type, "policy-type") else {
+        return Ok(None);
+    };
+    if seen & (1 << 2) == 0 {
+        context.record_member("policy-domain", |path| ReportIssue::MissingOptional {
+            path,
+        });
+    }
+    Ok(Some(ReportedPolicy {
+        policy_type,
+        policy_string,
+        policy_domain,
+        mx_host,
+    }))
+}
+
+const SUMMARY_MEMBERS: &[&str] = &[
+    "total-successful-session-count",
+    "total-failure-session-count",
+];
+
+fn visit_summary<'de, A: MapAccess<'de>>(
+    mut map: A,
+    context: &mut Context,
+) -> Result<Option<Summary>, A::Error> {
+    let mut summary = Summary::default();
+    let seen = visit_members(&mut map, context, SUMMARY_MEMBERS, |index, map, context| {
+        let value = count(map, context)?;
+        if index == 0 {
+            summary.total_successful_session_count = value;
+        } else {
+            summary.total_failure_session_count = value;
+        }
+        Ok(())
+    })?;
+    for (bit, key) in SUMMARY_MEMBERS.iter().enumerate() {
+        if seen & (1 << bit) == 0 {
+            context.record_member(key, |path| ReportIssue::MissingMember { path });
+        }
+    }
+    Ok((seen == 0b11).then_some(summary))
+}
+
+/// Reads `failure-details`: an array of details, or with a warning `null`.
+struct DetailsSeed<'c>(&'c mut Context);
+
+impl<'de> DeserializeSeed<'de> for DetailsSeed<'_> {
+    type Value = Option<Vec<FailureDetail>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DetailsSeed<'_> {
+    type Value = Option<Vec<FailureDetail>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of failure details")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let context = self.0;
+        let mut details = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        let mut complete = true;
+        let mut index = 0;
+        loop {
+            context.path.push(Segment::Index(index));
+            let element = seq.next_element_seed(DetailSeed(context))?;
+            context.path.pop();
+            match element {
+                None => break,
+                Some(Some(detail)) => details.push(detail),
+                Some(None) => complete = false,
+            }
+            index += 1;
+        }
+        Ok(complete.then_some(details))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.0.record(|path| ReportIssue::Null { path });
+        Ok(Some(Vec::new()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(self
+            .0
+            .invalid_type("an array of failure details", "an object"))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(self
+            .0
+            .invalid_type("an array of failure details", "a string"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Err(self
+            .0
+            .invalid_type("an array of failure details", "a number"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Err(self
+            .0
+            .invalid_type("an array of failure details", "a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Err(self
+            .0
+            .invalid_type("an array of failure details", "a number"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Err(self
+            .0
+            .invalid_type("an array of failure details", "a boolean"))
+    }
+}
+
+const DETAIL_MEMBERS: &[&str] = &[
+    "result-type",
+    "sending-mta-ip",
+    "receiving-mx-hostname",
+    "receiving-mx-helo",
+    "receiving-ip",
+    "failed-session-count",
+    "additional-information",
+    "failure-reason-code",
+];
+
+fn visit_detail<'de, A: MapAccess<'de>>(
+    mut map: A,
+    context: &mut Context,
+) -> Result<Option<FailureDetail>, A::Error> {
+    let mut result_type = None;
+    let mut detail = FailureDetail::new(ResultType::ValidationFailure, 0);
+    let seen = visit_members(&mut map, context, DETAIL_MEMBERS, |index, map, context| {
+        match index {
+            0 => {
+                let value = required_string(map, context)?;
+                let parsed = ResultType::from_value(&value);
+                if let ResultType::Other(other) = &parsed {
+                    let value = other.to_string();
+                    context.record(|path| ReportIssue::UnknownResultType { path, value });
+                }
+                result_type = Some(parsed);
+            }
+            1 => detail.sending_mta_ip = ip_address(map, context)?,
+            2 => detail.receiving_mx_hostname = optional_compact(map, context)?,
+            3 => detail.receiving_mx_helo = optional_compact(map, context)?,
+            4 => detail.receiving_ip = ip_address(map, context)?,
+            5 => detail.failed_session_count = count(map, context)?,
+            6 => {
+                detail.additional_information = optional_string(map, context)?.map(Cow::into_owned);
+            }
+            _ => detail.failure_reason_code = optional_compact(map, context)?,
+        }
+        Ok(())
+    })?;
+    let result_type = require(context, result_type, "result-type");
+    if seen & (1 << 5) == 0 {
+        context.record_member("failed-session-count", |path| ReportIssue::MissingMember {
+            path,
+        });
+        return Ok(None);
+    }
+    let Some(result_type) = result_type else {
+        return Ok(None);
+    };
+    detail.result_type = result_type;
+    Ok(Some(detail))
+}
