@@ -5,6 +5,9 @@
 //! is invalid or a host matched no pattern, 2 for bad usage or unreadable input.
 
 mod render;
+mod report;
+mod summarize;
+mod tlsrpt_record;
 
 use std::ffi::OsString;
 use std::io::{self, Read, Write};
@@ -40,6 +43,16 @@ enum Command {
     Check(Check),
     /// Check which MX hosts a policy allows (RFC 8461 §4.1).
     Match(MatchArgs),
+    /// Read TLS-RPT reports (RFC 8460).
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Summarise reports per policy domain and UTC day: sessions, failure rate, failures by
+    /// result type, MX host, sending organisation and IP, and MX hosts the policy misses.
+    Summarize(summarize::SummarizeArgs),
 }
 
 #[derive(Subcommand)]
@@ -56,6 +69,23 @@ enum Check {
     StsRecord {
         /// The record text, such as "v=STSv1; id=20240101T000000", or - for standard input.
         text: OsString,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Validate the text of an _smtp._tls TXT record (RFC 8460). Text pasted from dig or a zone
+    /// file (quoted strings, \;) is decoded first, with a warning.
+    TlsrptRecord {
+        /// The record text, such as "v=TLSRPTv1; rua=mailto:tlsrpt@example.com", or - for
+        /// standard input.
+        text: OsString,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Validate one TLS-RPT report (RFC 8460): report JSON, gzip-compressed JSON, or an email
+    /// message that carries one.
+    Report {
+        /// Report file to read, or - for standard input.
+        file: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -102,7 +132,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(Check::Policy { file, output }) => check_policy(&file, output),
         Command::Check(Check::StsRecord { text, output }) => check_sts_record(text, output),
+        Command::Check(Check::TlsrptRecord { text, output }) => tlsrpt_record::check(text, output),
+        Command::Check(Check::Report { file, output }) => report::check_report(&file, output),
         Command::Match(args) => match_hosts(&args),
+        Command::Report(ReportCommand::Summarize(args)) => summarize::run(&args),
     };
     match result {
         Ok(Verdict::Valid) => ExitCode::SUCCESS,

@@ -216,6 +216,9 @@ struct LineCursor {
     offset: usize,
     line: u32,
     line_start: usize,
+    /// Characters from `line_start` to `offset`, so that a one-line input is not recounted
+    /// from its start for every diagnostic.
+    column: usize,
 }
 
 impl<'a> Diagnostics<'a> {
@@ -228,6 +231,7 @@ impl<'a> Diagnostics<'a> {
                 offset: 0,
                 line: 1,
                 line_start: 0,
+                column: 0,
             },
         }
     }
@@ -288,6 +292,7 @@ impl<'a> Diagnostics<'a> {
                 offset: 0,
                 line: 1,
                 line_start: 0,
+                column: 0,
             };
         }
         let mut cursor = self.cursor;
@@ -295,15 +300,14 @@ impl<'a> Diagnostics<'a> {
             if byte == b'\n' {
                 cursor.line += 1;
                 cursor.line_start = cursor.offset + i + 1;
+                cursor.column = 0;
+            } else if !is_utf8_continuation(byte) {
+                cursor.column += 1;
             }
         }
         cursor.offset = offset;
         self.cursor = cursor;
-        let column = self.input[cursor.line_start..offset]
-            .iter()
-            .filter(|&&b| !is_utf8_continuation(b))
-            .count();
-        (cursor.line, saturate(column + 1))
+        (cursor.line, saturate(cursor.column + 1))
     }
 }
 

@@ -84,6 +84,10 @@ impl DomainError {
     }
 }
 
+/// Characters that UTS #46 maps to the label separator `.`: ideographic full stop, full-width
+/// full stop and half-width ideographic full stop.
+const IDEOGRAPHIC_FULL_STOPS: [char; 3] = ['\u{3002}', '\u{FF0E}', '\u{FF61}'];
+
 /// Longest name in presentation form: the wire form adds one length octet before the first
 /// label and the root label's octet at the end.
 const MAX_TEXT_LENGTH: usize = Name::MAX_LENGTH - 2;
@@ -157,7 +161,14 @@ fn check_label(label: &[u8], offset: usize) -> Result<(), DomainError> {
 /// Converts a host name with U-labels to its A-label form with IDNA (UTS #46), lower-cased.
 /// Returns `None` when IDNA rejects the name.
 pub fn to_a_label(name: &str) -> Option<String> {
-    let name = Name::from_utf8(name).ok()?;
+    // UTS #46 maps the ideographic and full-width full stops to ".", but hickory-proto splits
+    // labels before mapping, so they are replaced here first.
+    let name: Cow<'_, str> = if name.contains(IDEOGRAPHIC_FULL_STOPS) {
+        Cow::Owned(name.replace(IDEOGRAPHIC_FULL_STOPS, "."))
+    } else {
+        Cow::Borrowed(name)
+    };
+    let name = Name::from_utf8(&*name).ok()?;
     let mut ascii = name.to_ascii();
     if name.is_fqdn() {
         ascii.pop();
@@ -173,6 +184,10 @@ pub(crate) fn normalize_reference(host: &str) -> Option<Cow<'_, str>> {
     let host = host.strip_suffix('.').unwrap_or(host);
     if host.is_ascii() {
         return Some(Cow::Borrowed(host));
+    }
+    // `to_a_label` drops a trailing dot, which would make a second one disappear too.
+    if host.ends_with('.') {
+        return None;
     }
     to_a_label(host).map(Cow::Owned)
 }
@@ -276,6 +291,15 @@ mod tests {
                 a_label: Some("xn--mx-lka.example".into())
             })
         );
+    }
+
+    #[test]
+    fn to_a_label_splits_at_ideographic_full_stops() {
+        assert_eq!(
+            to_a_label("mail\u{3002}møx\u{FF0E}example").as_deref(),
+            Some("mail.xn--mx-lka.example")
+        );
+        assert_eq!(to_a_label("a\u{FF61}b").as_deref(), Some("a.b"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::fmt;
 use crate::diagnostic::{ParseError, Severity};
 use crate::domain::DomainError;
 use crate::sts::{ContentTypeError, PatternError, PolicyError, PolicyIssue};
-use crate::tlsrpt::ReportIssue;
+use crate::tlsrpt::{EmailIssue, InputError, ReportIssue};
 use crate::txt::RecordIssue;
 
 /// What a [`Diagnostic`](crate::Diagnostic) reports, by area.
@@ -20,6 +20,8 @@ pub enum Issue {
     Policy(PolicyIssue),
     /// A problem in a TLS-RPT report.
     Report(ReportIssue),
+    /// A problem in the email message or file name that carries a TLS-RPT report.
+    Email(EmailIssue),
 }
 
 impl Issue {
@@ -29,6 +31,7 @@ impl Issue {
             Issue::Record(issue) => issue.code(),
             Issue::Policy(issue) => issue.code(),
             Issue::Report(issue) => issue.code(),
+            Issue::Email(issue) => issue.code(),
         }
     }
 
@@ -38,6 +41,7 @@ impl Issue {
             Issue::Record(issue) => issue.is_warning(),
             Issue::Policy(issue) => issue.is_warning(),
             Issue::Report(issue) => issue.is_warning(),
+            Issue::Email(issue) => issue.is_warning(),
         };
         if warning {
             Severity::Warning
@@ -60,6 +64,7 @@ impl Issue {
             Issue::Record(issue) => issue.hint(),
             Issue::Policy(issue) => issue.hint(),
             Issue::Report(issue) => issue.hint(),
+            Issue::Email(issue) => issue.hint(),
         }
     }
 }
@@ -70,6 +75,7 @@ impl fmt::Display for Issue {
             Issue::Record(issue) => issue.fmt(f),
             Issue::Policy(issue) => issue.fmt(f),
             Issue::Report(issue) => issue.fmt(f),
+            Issue::Email(issue) => issue.fmt(f),
         }
     }
 }
@@ -83,6 +89,12 @@ impl From<RecordIssue> for Issue {
 impl From<ReportIssue> for Issue {
     fn from(issue: ReportIssue) -> Issue {
         Issue::Report(issue)
+    }
+}
+
+impl From<EmailIssue> for Issue {
+    fn from(issue: EmailIssue) -> Issue {
+        Issue::Email(issue)
     }
 }
 
@@ -111,4 +123,7 @@ pub enum Error {
     /// A policy served with the wrong media type.
     #[error(transparent)]
     ContentType(#[from] ContentTypeError),
+    /// Received bytes that cannot be read as a TLS-RPT report.
+    #[error(transparent)]
+    ReportInput(#[from] InputError),
 }

@@ -29,6 +29,7 @@ use std::borrow::Cow;
 use hickory_proto::rr::rdata::TXT;
 
 use crate::diagnostic::{Diagnostics, ParseError, ParseOptions, Parsed, Span};
+use crate::tlsrpt::RuaIssue;
 
 /// The two record kinds that share the tag-value grammar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,6 +54,14 @@ impl RecordKind {
         match self {
             RecordKind::MtaSts => "MTA-STS",
             RecordKind::TlsRpt => "TLS-RPT",
+        }
+    }
+
+    /// Returns the name with its indefinite article, such as `an MTA-STS`.
+    pub(crate) fn name_with_article(self) -> &'static str {
+        match self {
+            RecordKind::MtaSts => "an MTA-STS",
+            RecordKind::TlsRpt => "a TLS-RPT",
         }
     }
 
@@ -301,7 +310,7 @@ pub enum RecordIssue {
         byte: u8,
     },
     /// The record does not begin with the version tag, so it is not a record of this kind.
-    #[error("not an {} record: expected it to begin with \"{}\", found {found:?}", .kind.name(), .kind.version_tag())]
+    #[error("not {} record: expected it to begin with \"{}\", found {found:?}", .kind.name_with_article(), .kind.version_tag())]
     NotThisKind {
         /// The kind that was expected.
         kind: RecordKind,
@@ -392,6 +401,12 @@ pub enum RecordIssue {
     /// The required `id` field is missing.
     #[error("missing required field \"id\"")]
     MissingId,
+    /// A problem in a URI of the `rua` field of a TLS-RPT record.
+    #[error(transparent)]
+    Rua(#[from] RuaIssue),
+    /// The required `rua` field of a TLS-RPT record is missing (RFC 8460 §3).
+    #[error("missing required field \"rua\"")]
+    MissingRua,
 }
 
 impl RecordIssue {
@@ -420,6 +435,8 @@ impl RecordIssue {
             RecordIssue::FieldNameCase { .. } => "field-name-case",
             RecordIssue::InvalidId { .. } => "invalid-id",
             RecordIssue::MissingId => "missing-id",
+            RecordIssue::Rua(issue) => issue.code(),
+            RecordIssue::MissingRua => "missing-rua",
         }
     }
 
@@ -432,15 +449,15 @@ impl RecordIssue {
                 | RecordIssue::DuplicateField { .. }
                 | RecordIssue::FieldNameCase { .. }
                 | RecordIssue::PresentationForm { decoded: Some(_) }
-        )
+        ) || matches!(self, RecordIssue::Rua(issue) if issue.is_warning())
     }
 
     pub(crate) fn hint(&self) -> Cow<'static, str> {
         match self {
             RecordIssue::NonAscii { .. } => "remove the non-ASCII character".into(),
             RecordIssue::NotThisKind { kind, .. } => format!(
-                "an {} record at {}.<domain> begins with \"{};\"",
-                kind.name(),
+                "{} record at {}.<domain> begins with \"{};\"",
+                kind.name_with_article(),
                 kind.owner_prefix(),
                 kind.version_tag()
             )
@@ -481,6 +498,10 @@ impl RecordIssue {
                 "use letters and digits only, such as a timestamp like 20240101T000000".into()
             }
             RecordIssue::MissingId => "add a field such as \"id=20240101T000000\"".into(),
+            RecordIssue::Rua(issue) => issue.hint(),
+            RecordIssue::MissingRua => {
+                "add a field such as \"rua=mailto:tlsrpt@example.com\"".into()
+            }
         }
     }
 }
@@ -679,16 +700,29 @@ fn scan_field<'a>(
     Ok(value_start + value_len)
 }
 
+/// Checks `ext-name`: a letter or digit, then up to 31 letters, digits, `_`, `-` or `.`.
+pub(crate) fn is_ext_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_EXT_NAME_LENGTH
+        && name[0].is_ascii_alphanumeric()
+        && name.iter().all(|&b| is_ext_name_char(b))
+}
+
+/// Checks `ext-value`: one or more of `%x21-3A / %x3C / %x3E-7E`, that is printable ASCII
+/// without spaces, `=` or `;`.
+pub(crate) fn is_ext_value(value: &[u8]) -> bool {
+    !value.is_empty()
+        && value
+            .iter()
+            .all(|&b| matches!(b, 0x21..=0x3A | 0x3C | 0x3E..=0x7E))
+}
+
 /// Checks an extension value against `ext-value` and records an error if it breaks it.
 pub(crate) fn check_extension_value(
     field: &RawField<'_>,
     diagnostics: &mut Diagnostics<'_>,
 ) -> bool {
-    let valid = !field.value.is_empty()
-        && field
-            .value
-            .iter()
-            .all(|&b| matches!(b, 0x21..=0x3A | 0x3C | 0x3E..=0x7E));
+    let valid = is_ext_value(field.value);
     if !valid {
         diagnostics.push(
             RecordIssue::InvalidExtensionValue {
@@ -793,7 +827,8 @@ fn unescape(bytes: &[u8]) -> Option<Vec<u8>> {
 /// Positions in the diagnostics refer to [`Pasted::data`], which is the decoded text when a
 /// decoding took place.
 pub fn parse_pasted<T: TxtRecord>(text: &str, options: ParseOptions) -> Pasted<T> {
-    let decoded = if text.starts_with('"') || text.contains("\\;") || text.contains(" TXT \"") {
+    let after_type = text.contains(" TXT \"") || text.contains("\tTXT\t\"");
+    let decoded = if text.starts_with('"') || text.contains("\\;") || after_type {
         decode_presentation(text).map(|strings| strings.concat())
     } else {
         None

@@ -13,4 +13,4 @@ pub use media_type::{ContentTypeError, ContentTypeWarning, check_content_type};
 pub use pattern::{MxPattern, PatternError, find_match};
 pub use policy::{MAX_MAX_AGE, MAX_POLICY_SIZE, Mode, Policy, PolicyError};
 pub use policy_parser::{PolicyIssue, RequiredField};
-pub use record::{Extension, PolicyId, StsRecord};
+pub use record::{Extension, ExtensionError, PolicyId, StsRecord};

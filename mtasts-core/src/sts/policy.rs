@@ -270,11 +270,7 @@ pub(crate) const KNOWN_FIELDS: [&str; 4] = ["version", "mode", "max_age", "mx"];
 /// Checks `sts-policy-ext-name`: a letter or digit, then up to 31 letters, digits, `_`, `-`
 /// or `.`.
 pub(crate) fn is_extension_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= crate::txt::MAX_EXT_NAME_LENGTH
-        && bytes[0].is_ascii_alphanumeric()
-        && bytes.iter().all(|&b| crate::txt::is_ext_name_char(b))
+    crate::txt::is_ext_name(name.as_bytes())
 }
 
 /// Checks `sts-policy-ext-value`: printable ASCII or UTF-8, inner spaces allowed, no leading

@@ -382,6 +382,9 @@ impl PolicyIssue {
             PolicyIssue::MisspelledField { expected, .. } => {
                 format!("write \"{expected}:\" if that field was meant").into()
             }
+            PolicyIssue::InvalidExtensionValue { value, .. } if value.is_empty() => {
+                "write a value after \":\" or remove the line".into()
+            }
             PolicyIssue::InvalidExtensionValue { .. } => {
                 "remove control characters such as tabs from the value".into()
             }
@@ -538,7 +541,8 @@ impl Policy {
         }
         if let Err(error) = std::str::from_utf8(&body[start..]) {
             let offset = start + error.valid_up_to();
-            let end = offset + error.error_len().unwrap_or(1);
+            // `error_len` is None when the body ends inside a sequence, which then runs to the end.
+            let end = offset + error.error_len().unwrap_or(body.len() - offset);
             parser
                 .diagnostics
                 .push(PolicyIssue::InvalidUtf8, Span::new(offset, end));
@@ -776,19 +780,26 @@ impl<'a> PolicyParser<'a> {
 
     fn mx(&mut self, value: &str, span: Span) {
         self.mx_seen = true;
-        let mut pattern_text = value;
-        if value.len() > 1 && value.ends_with('.') && value != "*." {
-            pattern_text = &value[..value.len() - 1];
-            let issue = PolicyIssue::MxTrailingDot {
-                value: value.to_owned(),
-            };
-            self.diagnostics
-                .push(issue, Span::new(span.end - 1, span.end));
-        }
-        let pattern = match MxPattern::new(pattern_text) {
+        // One trailing dot is forgiven when the rest is a valid pattern. Otherwise the error is
+        // reported on the value as written, so that `*..` is not "fixed" into `*.`.
+        let stripped = value
+            .strip_suffix('.')
+            .and_then(|rest| MxPattern::new(rest).ok());
+        let parsed = match stripped {
+            Some(pattern) => {
+                let issue = PolicyIssue::MxTrailingDot {
+                    value: value.to_owned(),
+                };
+                self.diagnostics
+                    .push(issue, Span::new(span.end - 1, span.end));
+                Ok(pattern)
+            }
+            None => MxPattern::new(value),
+        };
+        let pattern = match parsed {
             Ok(pattern) => pattern,
             Err(error) => {
-                let error_span = pattern_error_span(pattern_text, &error, span.start);
+                let error_span = pattern_error_span(value, &error, span.start);
                 let issue = PolicyIssue::InvalidMx {
                     value: value.to_owned(),
                     error,

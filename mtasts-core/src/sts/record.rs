@@ -42,6 +42,26 @@ pub struct Extension {
     pub value: String,
 }
 
+/// Why [`StsRecord::push_extension`] rejected a field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExtensionError {
+    /// A name that breaks the `ext-name` grammar or is a defined field.
+    #[error("invalid extension field name {name:?}")]
+    InvalidName {
+        /// The name given.
+        name: String,
+    },
+    /// A value that breaks the `ext-value` grammar.
+    #[error("invalid value {value:?} for extension field {name:?}")]
+    InvalidValue {
+        /// The field name.
+        name: String,
+        /// The value given.
+        value: String,
+    },
+}
+
 /// The `id` of an `_mta-sts` record: 1 to 32 ASCII letters and digits that identify one version
 /// of the policy. Ids are opaque: senders compare them for equality only (RFC 8461 §3.1).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,11 +203,30 @@ impl StsRecord {
     }
 
     /// Adds an extension field.
-    pub fn push_extension(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    ///
+    /// # Errors
+    ///
+    /// Rejects a name that breaks `sts-ext-name` or is `v` or `id` (in any letter case), and
+    /// a value that breaks `sts-ext-value` (printable ASCII without spaces, `=` or `;`), since
+    /// either would render as a record that parses differently.
+    pub fn push_extension(&mut self, name: &str, value: &str) -> Result<(), ExtensionError> {
+        let reserved = name.eq_ignore_ascii_case("v") || name.eq_ignore_ascii_case("id");
+        if reserved || !txt::is_ext_name(name.as_bytes()) {
+            return Err(ExtensionError::InvalidName {
+                name: name.to_owned(),
+            });
+        }
+        if !txt::is_ext_value(value.as_bytes()) {
+            return Err(ExtensionError::InvalidValue {
+                name: name.to_owned(),
+                value: value.to_owned(),
+            });
+        }
         self.extensions.push(Extension {
-            name: name.into(),
-            value: value.into(),
+            name: name.to_owned(),
+            value: value.to_owned(),
         });
+        Ok(())
     }
 }
 
@@ -513,10 +552,33 @@ mod tests {
     }
 
     #[test]
+    fn push_extension_rejects_what_would_not_round_trip() {
+        let mut record = StsRecord::new(PolicyId::new("a1").unwrap());
+        assert_eq!(
+            record.push_extension("ID", "2"),
+            Err(ExtensionError::InvalidName { name: "ID".into() })
+        );
+        assert_eq!(
+            record.push_extension("_x", "2"),
+            Err(ExtensionError::InvalidName { name: "_x".into() })
+        );
+        assert_eq!(
+            record.push_extension("x", "a b"),
+            Err(ExtensionError::InvalidValue {
+                name: "x".into(),
+                value: "a b".into()
+            })
+        );
+        assert!(record.push_extension("x", "a=b").is_err());
+        assert_eq!(record.push_extension("x", "ok"), Ok(()));
+        assert_eq!(record.to_string(), "v=STSv1; id=a1; x=ok;");
+    }
+
+    #[test]
     fn display_renders_canonical_record() {
         let mut parsed = StsRecord::parse("v=STSv1;id=abc;  ext=1").unwrap().value;
         assert_eq!(parsed.to_string(), "v=STSv1; id=abc; ext=1;");
-        parsed.push_extension("b", "2");
+        parsed.push_extension("b", "2").unwrap();
         assert_eq!(StsRecord::parse(parsed.to_string()).unwrap().value, parsed);
     }
 

@@ -21,10 +21,12 @@
 //!   overlap (RFC 8460 §4), so this is only ever a warning.
 //! - members the schema does not define, which are ignored.
 //!
-//! Member names must be unique in every object (RFC 7493 §2.3). Nesting deeper than 128 levels
-//! is rejected by the JSON reader before it can exhaust the stack.
+//! Member names must be unique in every object (RFC 7493 §2.3). Nesting deeper than 127 levels,
+//! counting the report object as 1, is rejected by the JSON reader before it can exhaust the
+//! stack, inside unknown members too.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 use std::net::IpAddr;
 
@@ -41,6 +43,12 @@ use crate::tlsrpt::report::{
 /// Largest integer I-JSON represents exactly (RFC 7493 §2.2).
 const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
 
+/// Most issues recorded for one report. Each costs a few hundred bytes, so without a bound
+/// a report of short deviations, such as many one-letter unknown members, would need far more
+/// memory than its own size. Issues past the bound are counted in
+/// [`ReportIssue::TooManyIssues`].
+pub(crate) const MAX_ISSUES: usize = 10_000;
+
 /// Problems in TLS-RPT report JSON. Each names the JSON path of the value, such as
 /// `policies[0].policy.mx-host`; the root object's path is empty.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,7 +61,7 @@ pub enum ReportIssue {
         message: String,
     },
     /// Objects and arrays nested deeper than the reader allows.
-    #[error("JSON nesting is deeper than 128 levels")]
+    #[error("JSON nesting is deeper than 127 levels")]
     NestingTooDeep,
     /// A member name appears twice in one object, which I-JSON forbids.
     #[error("duplicate member {key:?} in {}", display_path(.path))]
@@ -215,6 +223,12 @@ pub enum ReportIssue {
         /// Path of the member.
         path: String,
     },
+    /// More issues than the reader records. It is an error when any of those not recorded is.
+    #[error("{omitted} more issues found from here on were counted but not recorded")]
+    TooManyIssues {
+        /// Number of issues not recorded.
+        omitted: usize,
+    },
 }
 
 fn display_path(path: &str) -> &str {
@@ -247,6 +261,7 @@ impl ReportIssue {
             ReportIssue::CountMismatch { .. } => "count-mismatch",
             ReportIssue::EndBeforeStart { .. } => "end-before-start",
             ReportIssue::UnknownMember { .. } => "unknown-member",
+            ReportIssue::TooManyIssues { .. } => "too-many-issues",
         }
     }
 
@@ -266,7 +281,9 @@ impl ReportIssue {
     /// Returns the JSON path the issue names, if any.
     pub fn path(&self) -> Option<&str> {
         match self {
-            ReportIssue::Json { .. } | ReportIssue::NestingTooDeep => None,
+            ReportIssue::Json { .. }
+            | ReportIssue::NestingTooDeep
+            | ReportIssue::TooManyIssues { .. } => None,
             ReportIssue::DuplicateKey { path, .. }
             | ReportIssue::InvalidType { path, .. }
             | ReportIssue::MissingMember { path }
@@ -338,6 +355,9 @@ impl ReportIssue {
             ReportIssue::UnknownMember { .. } => {
                 "the member is not part of the RFC 8460 schema".into()
             }
+            ReportIssue::TooManyIssues { .. } => {
+                "fix the issues listed, then validate the report again".into()
+            }
         }
     }
 }
@@ -400,15 +420,33 @@ impl Report {
             };
             diagnostics.push_with_severity(issue.into(), span, Severity::Error);
         }
+        let mut locator = json_path::Locator::new(json);
+        let mut located: Vec<(ReportIssue, Span)> = Vec::with_capacity(context.found.len());
         for found in context.found {
-            let (start, end) = json_path::locate(json, &found.segments);
+            let (start, end) = locator.locate(&found.segments);
             // Point at the start of a container rather than underlining all of it.
             let end = if matches!(json.get(start), Some(b'{' | b'[')) {
                 start + 1
             } else {
                 end
             };
-            diagnostics.push(found.issue, Span::new(start, end));
+            located.push((found.issue, Span::new(start, end)));
+        }
+        // In input order, lines and columns are counted in one pass over the input.
+        located.sort_by_key(|(_, span)| span.start);
+        for (issue, span) in located {
+            diagnostics.push(issue, span);
+        }
+        if let Some(segments) = &context.first_omitted {
+            let (start, _) = locator.locate(segments);
+            let issue = ReportIssue::TooManyIssues {
+                omitted: context.omitted,
+            };
+            if context.omitted_error {
+                diagnostics.push_with_severity(issue.into(), Span::at(start), Severity::Error);
+            } else {
+                diagnostics.push(issue, Span::at(start));
+            }
         }
         match result {
             Ok(report) => diagnostics.finish(report),
@@ -456,6 +494,12 @@ struct Context {
     fatal: Option<ReportIssue>,
     /// Set when reading stopped because of errors already in `found`.
     rejected: bool,
+    /// Issues found after `found` reached [`MAX_ISSUES`], counted only.
+    omitted: usize,
+    /// Whether any of the omitted issues is an error.
+    omitted_error: bool,
+    /// Path of the first omitted issue.
+    first_omitted: Option<Vec<Segment>>,
 }
 
 impl Context {
@@ -472,16 +516,34 @@ impl Context {
     /// Records an issue about the value at the current path.
     fn record(&mut self, make: impl FnOnce(String) -> ReportIssue) {
         let issue = make(self.path_string());
+        if self.omit(&issue) {
+            return;
+        }
         self.found.push(Found {
             issue,
             segments: self.path.clone(),
         });
     }
 
+    /// Counts `issue` instead of storing it once [`MAX_ISSUES`] are stored, and returns
+    /// whether it was counted only.
+    fn omit(&mut self, issue: &ReportIssue) -> bool {
+        if self.found.len() < MAX_ISSUES {
+            return false;
+        }
+        self.omitted += 1;
+        self.omitted_error |= !issue.is_warning();
+        self.first_omitted.get_or_insert_with(|| self.path.clone());
+        true
+    }
+
     /// Records an issue about the member `key` of the current object, which may be missing.
     fn record_member(&mut self, key: &str, make: impl FnOnce(String) -> ReportIssue) {
         let segments = self.child_path(key);
         let issue = make(json_path::format(&segments));
+        if self.omit(&issue) {
+            return;
+        }
         // A missing member is positioned at its parent object.
         let segments = self.path.clone();
         self.found.push(Found { issue, segments });
@@ -544,7 +606,7 @@ fn visit_members<'de, A: MapAccess<'de>>(
     mut on_member: impl FnMut(usize, &mut A, &mut Context) -> Result<(), A::Error>,
 ) -> Result<u32, A::Error> {
     let mut seen = 0u32;
-    let mut unknown: Vec<String> = Vec::new();
+    let mut unknown: HashSet<String> = HashSet::new();
     while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
         match known.iter().position(|k| *k == key) {
             Some(index) => {
@@ -561,7 +623,7 @@ fn visit_members<'de, A: MapAccess<'de>>(
                 context.path.pop();
             }
             None => {
-                if unknown.iter().any(|k| *k == key) {
+                if unknown.contains(key.as_ref()) {
                     let path = context.path_string();
                     return Err(context.fail(ReportIssue::DuplicateKey {
                         path,
@@ -570,13 +632,70 @@ fn visit_members<'de, A: MapAccess<'de>>(
                 }
                 context.path.push(Segment::Key(key.to_string()));
                 context.record(|path| ReportIssue::UnknownMember { path });
-                map.next_value::<IgnoredAny>()?;
+                map.next_value_seed(SkipValue)?;
                 context.path.pop();
-                unknown.push(key.into_owned());
+                unknown.insert(key.into_owned());
             }
         }
     }
     Ok(seen)
+}
+
+/// Skips one value of any type. Unlike [`IgnoredAny`], which serde_json skips with a loop that
+/// has no depth limit, it enters arrays and objects one level at a time, so that the JSON
+/// reader's nesting limit applies inside unknown members too.
+struct SkipValue;
+
+impl<'de> DeserializeSeed<'de> for SkipValue {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SkipValue {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(SkipValue)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value_seed(SkipValue)?;
+        }
+        Ok(())
+    }
 }
 
 /// A scalar JSON value, as read for a member whose type the visitor checks itself.

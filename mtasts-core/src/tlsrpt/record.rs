@@ -1,0 +1,361 @@
+//! The `_smtp._tls.<domain>` TXT record
+//! ([RFC 8460 §3](https://www.rfc-editor.org/rfc/rfc8460#section-3)).
+//!
+//! ```text
+//! tlsrpt-record  = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim]
+//! tlsrpt-field   = tlsrpt-rua / tlsrpt-extension
+//! tlsrpt-version = %s"v=TLSRPTv1"
+//! tlsrpt-rua     = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)
+//! ```
+//!
+//! The delimiters, extension fields and RRset selection are shared with the MTA-STS record and
+//! described in [`crate::txt`]. The URIs of the `rua` field are described in [`Rua`].
+//!
+//! # Deviations and leniency
+//!
+//! - The grammar allows more than one `rua` field, because `tlsrpt-field` repeats. Their URI
+//!   lists are merged in record order, since rejecting the second field would throw away a
+//!   valid destination.
+//! - `RUA=` is an extension field by the case-sensitive ABNF, so a record whose only
+//!   destinations are in `RUA=` has no `rua` and is rejected. A `field-name-case` warning points
+//!   at it.
+
+use std::fmt;
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use super::rua::{self, Rua};
+use crate::diagnostic::{Diagnostics, ParseError, ParseOptions, Parsed, Span};
+use crate::sts::{Extension, ExtensionError};
+use crate::txt::{self, RawField, RecordIssue, RecordKind, Selection, TxtData, TxtRecord};
+
+/// A parsed `_smtp._tls` TXT record, which lists where to send TLS reports for a domain.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TlsRptRecord {
+    /// Never empty.
+    rua: Vec<Rua>,
+    extensions: Vec<Extension>,
+}
+
+impl TlsRptRecord {
+    /// Creates a record with one report destination and no extension fields.
+    pub fn new(rua: Rua) -> TlsRptRecord {
+        TlsRptRecord {
+            rua: vec![rua],
+            extensions: Vec::new(),
+        }
+    }
+
+    /// Parses the data of one `_smtp._tls` record, with the strings of the resource record
+    /// already joined (see [`txt::join`]).
+    ///
+    /// # Errors
+    ///
+    /// Returns every diagnostic when the record is not a TLS-RPT record (code
+    /// `not-tlsrpt-record`) or breaks the grammar.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mtasts_core::tlsrpt::{Rua, TlsRptRecord};
+    ///
+    /// let parsed =
+    ///     TlsRptRecord::parse("v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://r.example.net/v1")
+    ///         .unwrap();
+    /// let rua = parsed.value.rua();
+    /// assert_eq!(rua[0], Rua::Mailto { address: "tlsrpt@example.com".into() });
+    /// assert_eq!(rua[1].to_string(), "https://r.example.net/v1");
+    ///
+    /// let error = TlsRptRecord::parse("v=TLSRPTv1; rua=postmaster@example.com").unwrap_err();
+    /// assert_eq!(error.first_error().unwrap().code(), "rua-missing-scheme");
+    /// ```
+    pub fn parse(data: impl AsRef<[u8]>) -> Result<Parsed<TlsRptRecord>, ParseError> {
+        TlsRptRecord::parse_with(data.as_ref(), ParseOptions::default())
+    }
+
+    /// Parses the data of one `_smtp._tls` record with the given options. With
+    /// `options.strict`, every warning is an error.
+    ///
+    /// # Errors
+    ///
+    /// Returns every diagnostic when the record is not a TLS-RPT record or breaks the grammar.
+    pub fn parse_with(
+        data: &[u8],
+        options: ParseOptions,
+    ) -> Result<Parsed<TlsRptRecord>, ParseError> {
+        <TlsRptRecord as TxtRecord>::parse_with(data, options)
+    }
+
+    /// Selects and parses the `_smtp._tls` record from a whole TXT RRset, as a sender must
+    /// (RFC 8460 §3).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use mtasts_core::tlsrpt::TlsRptRecord;
+    /// use mtasts_core::txt::Discovery;
+    ///
+    /// let selection = TlsRptRecord::select([
+    ///     ["v=TLSRPTv1; rua=mailto:a@example.com"],
+    ///     ["v=TLSRPTv1; rua=mailto:b@example.com"],
+    /// ]);
+    /// assert!(matches!(selection.discovery, Discovery::Multiple { count: 2 }));
+    /// ```
+    pub fn select<R: TxtData>(rrset: impl IntoIterator<Item = R>) -> Selection<TlsRptRecord> {
+        txt::select(rrset, ParseOptions::default())
+    }
+
+    /// Returns the report destinations in record order. There is at least one.
+    pub fn rua(&self) -> &[Rua] {
+        &self.rua
+    }
+
+    /// Adds a report destination after the others.
+    pub fn push_rua(&mut self, rua: Rua) {
+        self.rua.push(rua);
+    }
+
+    /// Returns the extension fields in record order.
+    pub fn extensions(&self) -> &[Extension] {
+        &self.extensions
+    }
+
+    /// Adds an extension field.
+    ///
+    /// # Errors
+    ///
+    /// Rejects a name that breaks `tlsrpt-ext-name` or is `v` or `rua` (in any letter case),
+    /// and a value that breaks `tlsrpt-ext-value` (printable ASCII without spaces, `=` or `;`),
+    /// since either would render as a record that parses differently.
+    pub fn push_extension(&mut self, name: &str, value: &str) -> Result<(), ExtensionError> {
+        let reserved = name.eq_ignore_ascii_case("v") || name.eq_ignore_ascii_case("rua");
+        if reserved || !txt::is_ext_name(name.as_bytes()) {
+            return Err(ExtensionError::InvalidName {
+                name: name.to_owned(),
+            });
+        }
+        if !txt::is_ext_value(value.as_bytes()) {
+            return Err(ExtensionError::InvalidValue {
+                name: name.to_owned(),
+                value: value.to_owned(),
+            });
+        }
+        self.extensions.push(Extension {
+            name: name.to_owned(),
+            value: value.to_owned(),
+        });
+        Ok(())
+    }
+}
+
+impl TxtRecord for TlsRptRecord {
+    const KIND: RecordKind = RecordKind::TlsRpt;
+
+    fn parse_with(data: &[u8], options: ParseOptions) -> Result<Parsed<TlsRptRecord>, ParseError> {
+        let mut diagnostics = Diagnostics::new(data, options);
+        let mut fields = Fields {
+            rua: Vec::new(),
+            rua_seen: false,
+            extensions: Vec::new(),
+        };
+        let scanned = txt::scan_fields(data, RecordKind::TlsRpt, &mut diagnostics, |field, d| {
+            fields.add(field, d);
+        });
+        if scanned.is_err() {
+            return Err(diagnostics.into_error());
+        }
+        if fields.rua.is_empty() {
+            // A `rua` field whose URIs are all invalid has its own errors already.
+            if !fields.rua_seen {
+                diagnostics.push(RecordIssue::MissingRua, Span::at(data.len()));
+            }
+            return Err(diagnostics.into_error());
+        }
+        diagnostics.finish(TlsRptRecord {
+            rua: fields.rua,
+            extensions: fields.extensions,
+        })
+    }
+}
+
+struct Fields {
+    rua: Vec<Rua>,
+    /// Whether a `rua` field was seen, valid or not, so that a bad one is not also reported
+    /// as missing.
+    rua_seen: bool,
+    extensions: Vec<Extension>,
+}
+
+impl Fields {
+    fn add(&mut self, field: RawField<'_>, diagnostics: &mut Diagnostics<'_>) {
+        if field.name == b"rua" {
+            self.rua_seen = true;
+            self.rua.extend(rua::parse_rua_list(&field, diagnostics));
+            return;
+        }
+        if field.name.eq_ignore_ascii_case(b"rua") {
+            let issue = RecordIssue::FieldNameCase {
+                found: field.name_str(),
+                expected: "rua",
+            };
+            diagnostics.push(issue, field.name_span());
+        }
+        if txt::check_extension_value(&field, diagnostics) {
+            self.extensions.push(Extension {
+                name: field.name_str(),
+                value: field.value_str(),
+            });
+        }
+    }
+}
+
+impl fmt::Display for TlsRptRecord {
+    /// Formats the record as its canonical TXT data, `v=TLSRPTv1; rua=...;` plus extensions,
+    /// with the destinations separated by `,`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("v=TLSRPTv1; rua=")?;
+        for (i, rua) in self.rua.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{rua}")?;
+        }
+        f.write_str(";")?;
+        for extension in &self.extensions {
+            write!(f, " {}={};", extension.name, extension.value)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for TlsRptRecord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("TlsRptRecord", 3)?;
+        s.serialize_field("version", "TLSRPTv1")?;
+        s.serialize_field("rua", &self.rua)?;
+        s.serialize_field("extensions", &ExtensionMap(&self.extensions))?;
+        s.end()
+    }
+}
+
+/// Serializes extension fields as one JSON object in field order.
+struct ExtensionMap<'a>(&'a [Extension]);
+
+impl Serialize for ExtensionMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|e| (&e.name, &e.value)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    fn mailto(address: &str) -> Rua {
+        Rua::Mailto {
+            address: address.into(),
+        }
+    }
+
+    fn rejected(data: &str) -> Vec<(&'static str, Severity, usize, usize)> {
+        let error = TlsRptRecord::parse(data).unwrap_err();
+        error
+            .diagnostics
+            .iter()
+            .map(|d| (d.code(), d.severity, d.span.start, d.span.len()))
+            .collect()
+    }
+
+    #[test]
+    fn parse_merges_rua_fields() {
+        let parsed =
+            TlsRptRecord::parse("v=TLSRPTv1; rua=mailto:a@example.com; rua=mailto:b@example.com")
+                .unwrap();
+        assert_eq!(
+            parsed.value.rua(),
+            [mailto("a@example.com"), mailto("b@example.com")]
+        );
+        assert!(parsed.warnings.is_empty());
+    }
+
+    #[test]
+    fn uppercase_rua_is_an_extension() {
+        assert_eq!(
+            rejected("v=TLSRPTv1; RUA=mailto:a@example.com"),
+            [
+                ("field-name-case", Severity::Warning, 12, 3),
+                ("missing-rua", Severity::Error, 36, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_rua_is_not_also_missing() {
+        assert_eq!(
+            rejected("v=TLSRPTv1; rua=ftp://r.example.net/"),
+            [("rua-unsupported-scheme", Severity::Error, 16, 3)]
+        );
+    }
+
+    #[test]
+    fn serialize_lists_uris_and_extensions() {
+        let parsed =
+            TlsRptRecord::parse("v=TLSRPTv1; x=1; rua=mailto:a@example.com,https://r.example/")
+                .unwrap();
+        let json = serde_json::to_value(&parsed.value).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "version": "TLSRPTv1",
+                "rua": ["mailto:a@example.com", "https://r.example/"],
+                "extensions": {"x": "1"},
+            })
+        );
+    }
+
+    #[test]
+    fn push_extension_rejects_what_would_not_round_trip() {
+        let mut record = TlsRptRecord::new(mailto("a@example.com"));
+        for name in ["rua", "RUA", "v", "_x", ""] {
+            assert_eq!(
+                record.push_extension(name, "1"),
+                Err(ExtensionError::InvalidName { name: name.into() }),
+                "{name}"
+            );
+        }
+        for value in ["a b", "a=b", "a;b", ""] {
+            assert_eq!(
+                record.push_extension("x", value),
+                Err(ExtensionError::InvalidValue {
+                    name: "x".into(),
+                    value: value.into()
+                }),
+                "{value}"
+            );
+        }
+        assert_eq!(record.push_extension("x", "ok"), Ok(()));
+        assert_eq!(
+            record.to_string(),
+            "v=TLSRPTv1; rua=mailto:a@example.com; x=ok;"
+        );
+    }
+
+    #[test]
+    fn display_renders_canonical_record() {
+        let mut record = TlsRptRecord::new(mailto("a@example.com"));
+        assert_eq!(record.to_string(), "v=TLSRPTv1; rua=mailto:a@example.com;");
+        record.push_rua(Rua::Https {
+            uri: "https://r.example.net/v1".into(),
+        });
+        record.push_extension("ext", "1").unwrap();
+        assert_eq!(
+            record.to_string(),
+            "v=TLSRPTv1; rua=mailto:a@example.com,https://r.example.net/v1; ext=1;"
+        );
+        assert_eq!(
+            TlsRptRecord::parse(record.to_string()).unwrap().value,
+            record
+        );
+    }
+}
