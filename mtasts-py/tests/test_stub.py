@@ -1,0 +1,164 @@
+"""Checks that mtasts.pyi describes the compiled module: names, members and Literal values."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import mtasts
+
+CRATE = Path(__file__).resolve().parents[1]
+STUB = CRATE / "mtasts.pyi"
+ALLOWLIST = CRATE / "stubtest-allowlist.txt"
+
+
+def stub_tree() -> ast.Module:
+    return ast.parse(STUB.read_text(), filename=str(STUB))
+
+
+def stub_public_names() -> set[str]:
+    names = set()
+    for node in stub_tree().body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            names.add(node.name)
+    return {name for name in names if not name.startswith("_")}
+
+
+def stub_class_members() -> dict[str, set[str]]:
+    members = {}
+    for node in stub_tree().body:
+        if isinstance(node, ast.ClassDef):
+            members[node.name] = {
+                item.name
+                for item in node.body
+                if isinstance(item, ast.FunctionDef) and not item.name.startswith("_")
+            }
+    return members
+
+
+def stub_literal(alias: str) -> set[str]:
+    """Return the strings of the Literal[...] that the stub assigns to `alias`."""
+    for node in stub_tree().body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == alias for target in node.targets
+        ):
+            assert isinstance(node.value, ast.Subscript), f"{alias} is not a Literal[...]"
+            elements = node.value.slice
+            values = elements.elts if isinstance(elements, ast.Tuple) else [elements]
+            return {value.value for value in values if isinstance(value, ast.Constant)}
+    raise AssertionError(f"{alias} not found in {STUB}")
+
+
+def runtime_public_names() -> set[str]:
+    # The package that maturin generates also contains the compiled submodule mtasts.mtasts.
+    return {
+        name
+        for name in dir(mtasts)
+        if not name.startswith("_") and not inspect.ismodule(getattr(mtasts, name))
+    }
+
+
+def test_stub_names_match_module() -> None:
+    assert stub_public_names() == runtime_public_names()
+
+
+def test_stub_all_matches_module() -> None:
+    stub_all = next(
+        ast.literal_eval(node.value)
+        for node in stub_tree().body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets)
+    )
+    assert sorted(stub_all) == sorted(mtasts.__all__)
+
+
+def test_stub_class_members_match_module() -> None:
+    for class_name, stub_members in stub_class_members().items():
+        runtime_class = getattr(mtasts, class_name)
+        inherited = set(dir(ValueError)) if issubclass(runtime_class, ValueError) else set()
+        runtime_members = {
+            name
+            for name in dir(runtime_class)
+            if not name.startswith("_") and name not in inherited
+        }
+        assert stub_members == runtime_members, class_name
+
+
+def test_package_ships_stub_and_marker() -> None:
+    package = Path(mtasts.__file__).parent
+    assert (package / "py.typed").is_file()
+    assert (package / "__init__.pyi").read_text() == STUB.read_text()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("mypy") is None, reason="mypy is not installed"
+)
+def test_stubtest_passes() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "mtasts", "--allowlist", str(ALLOWLIST)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_literal_modes_and_severities(corpus: Path) -> None:
+    names = ["policy-crlf.txt", "policy-duplicate-fields.txt", "policy-mode-none-no-mx.txt"]
+    modes = {mtasts.parse_policy((corpus / name).read_bytes()).mode for name in names}
+    assert modes == stub_literal("_Mode")
+    policy = mtasts.parse_policy((corpus / "policy-bom.txt").read_bytes())
+    with pytest.raises(mtasts.ParseError) as caught:
+        mtasts.parse_policy((corpus / "policy-nmx-typo.txt").read_bytes())
+    severities = {policy.warnings[0].severity} | {d.severity for d in caught.value.diagnostics}
+    assert severities == stub_literal("_Severity")
+
+
+def test_literal_statuses() -> None:
+    rrsets = [[], [["v=STSv1; id=a"]], [["v=STSv1; id=a"], ["v=STSv1; id=b"]], [["v=STSv1; id=-"]]]
+    statuses = {mtasts.select_sts_record(rrset).status for rrset in rrsets}
+    assert statuses == stub_literal("_SelectionStatus")
+
+
+def test_corpus_codes_are_in_stub(corpus: Path) -> None:
+    policy_codes = stub_literal("_PolicyCode")
+    produced = set()
+    for path in sorted(corpus.glob("policy-*")):
+        try:
+            produced.update(d.code for d in mtasts.parse_policy(path.read_bytes()).warnings)
+        except mtasts.ParseError as error:
+            produced.update(d.code for d in error.diagnostics)
+    assert produced - policy_codes == set()
+
+
+def test_record_codes_are_in_stub() -> None:
+    record_codes = stub_literal("_RecordCode")
+    inputs = [
+        "v=STSv1 ; id=abc ",
+        "v=STSv1; id = abc; id=def; ID=x",
+        "v=STSv1; id=2016-08-31",
+        "v=STSv1",
+        "v=spf1 -all",
+        "V=STSv1; id=a",
+        '"v=STSv1; id=a"',
+        "v=STSv1 id=abc",
+        "v=STSv1; id=abc;;",
+        "v=STSv1; id",
+        "v=STSv1; _x=1",
+        "v=STSv1; id=a; x==",
+        "v=STSv1; id=a; x=\u00e9",
+    ]
+    produced = set()
+    for text in inputs:
+        try:
+            produced.update(d.code for d in mtasts.parse_sts_record(text).warnings)
+        except mtasts.ParseError as error:
+            produced.update(d.code for d in error.diagnostics)
+    assert produced - record_codes == set()
+    assert len(produced) >= 14

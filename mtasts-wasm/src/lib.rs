@@ -1,0 +1,271 @@
+//! WebAssembly bindings for `mtasts-core`, for validators that run in a browser or in Node.js.
+//!
+//! Each export parses its input with the core once and returns a plain JavaScript object:
+//! `{ valid, diagnostics, policy? | record? }`. `Policy`, `StsRecord` and `Diagnostic` are
+//! converted through the core's `Serialize` implementations, so their fields have the same names
+//! as in the core's JSON output. The TypeScript declarations are in [`TYPESCRIPT`], which
+//! wasm-bindgen appends to the generated `.d.ts`.
+//!
+//! The result builders ([`policy_check`], [`sts_record_check`], [`mx_match`]) are plain Rust so
+//! that native `cargo test` covers them; the exports only convert the result to JavaScript.
+
+#![deny(missing_docs)]
+
+use mtasts_core::sts::{Policy, StsRecord};
+use mtasts_core::{Diagnostic, ParseError, ParseOptions, Parsed, txt};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// TypeScript declarations of the objects the exports return.
+pub const TYPESCRIPT: &str = r#"
+/**
+ * One finding of a parser, positioned in its input. `offset` and `length` count UTF-8 bytes of
+ * the parsed text, not UTF-16 code units. `line` and `column` count from 1, and `column` counts
+ * Unicode code points.
+ */
+export interface Diagnostic {
+    severity: "error" | "warning";
+    code: string;
+    line: number;
+    column: number;
+    offset: number;
+    length: number;
+    text: string;
+    message: string;
+    hint: string;
+}
+
+/** A valid MTA-STS policy. */
+export interface Policy {
+    version: "STSv1";
+    mode: "enforce" | "testing" | "none";
+    max_age: number;
+    mx: string[];
+    extensions: Record<string, string>;
+}
+
+/** A valid `_mta-sts` TXT record. */
+export interface StsRecord {
+    version: "STSv1";
+    id: string;
+    extensions: Record<string, string>;
+}
+
+/** The result of `checkPolicy`: the warnings when valid, every diagnostic when not. */
+export interface PolicyCheck {
+    valid: boolean;
+    diagnostics: Diagnostic[];
+    policy?: Policy;
+}
+
+/**
+ * The result of `checkStsRecord`. `data` is the record data that was parsed, after decoding
+ * zone-file presentation form, and the diagnostic offsets refer to it.
+ */
+export interface StsRecordCheck {
+    valid: boolean;
+    diagnostics: Diagnostic[];
+    data: string;
+    record?: StsRecord;
+}
+
+/**
+ * The result of `matchMx`: the policy check, and the first `mx` pattern that the host matches,
+ * or null when none does or the policy is invalid.
+ */
+export interface MxMatch {
+    valid: boolean;
+    diagnostics: Diagnostic[];
+    policy?: Policy;
+    pattern: string | null;
+}
+
+/** The error the exports throw when a result cannot be converted to a JavaScript value. */
+export interface MtastsError extends Error {
+    code: "conversion-failed";
+}
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT_SECTION: &str = TYPESCRIPT;
+
+/// The result of [`check_policy`].
+#[derive(Debug, Serialize)]
+pub struct PolicyCheck {
+    valid: bool,
+    diagnostics: Vec<Diagnostic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<Policy>,
+}
+
+/// The result of [`check_sts_record`].
+#[derive(Debug, Serialize)]
+pub struct StsRecordCheck {
+    valid: bool,
+    diagnostics: Vec<Diagnostic>,
+    data: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<StsRecord>,
+}
+
+/// The result of [`match_mx`].
+#[derive(Debug, Serialize)]
+pub struct MxMatch {
+    #[serde(flatten)]
+    check: PolicyCheck,
+    pattern: Option<String>,
+}
+
+/// Splits a parse result into the validity, the diagnostics and the value.
+fn split<T>(result: Result<Parsed<T>, ParseError>) -> (bool, Vec<Diagnostic>, Option<T>) {
+    match result {
+        Ok(parsed) => (true, parsed.warnings, Some(parsed.value)),
+        Err(error) => (false, error.diagnostics, None),
+    }
+}
+
+/// Parses a policy body and reports the policy with its warnings, or every diagnostic.
+pub fn policy_check(text: &str, strict: bool) -> PolicyCheck {
+    let (valid, diagnostics, policy) =
+        split(Policy::parse_with(text.as_bytes(), ParseOptions { strict }));
+    PolicyCheck {
+        valid,
+        diagnostics,
+        policy,
+    }
+}
+
+/// Parses an `_mta-sts` record as pasted from `dig` or a zone file: presentation form is
+/// decoded first, with a `presentation-form` warning.
+pub fn sts_record_check(text: &str, strict: bool) -> StsRecordCheck {
+    let pasted = txt::parse_pasted::<StsRecord>(text, ParseOptions { strict });
+    let (valid, diagnostics, record) = split(pasted.result);
+    StsRecordCheck {
+        valid,
+        diagnostics,
+        data: String::from_utf8_lossy(&pasted.data).into_owned(),
+        record,
+    }
+}
+
+/// Parses a policy body leniently and finds the first `mx` pattern that `host` matches.
+pub fn mx_match(policy_text: &str, host: &str) -> MxMatch {
+    let check = policy_check(policy_text, false);
+    let pattern = check
+        .policy
+        .as_ref()
+        .and_then(|policy| policy.match_mx(host))
+        .map(|pattern| pattern.as_str().to_owned());
+    MxMatch { check, pattern }
+}
+
+/// Checks an MTA-STS policy body. With `strict`, every warning is an error.
+#[wasm_bindgen(js_name = checkPolicy, unchecked_return_type = "PolicyCheck")]
+pub fn check_policy(text: &str, strict: Option<bool>) -> Result<JsValue, JsValue> {
+    to_js(&policy_check(text, strict.unwrap_or(false)))
+}
+
+/// Checks an `_mta-sts` TXT record, decoding text pasted from `dig` or a zone file. With
+/// `strict`, every warning is an error.
+#[wasm_bindgen(js_name = checkStsRecord, unchecked_return_type = "StsRecordCheck")]
+pub fn check_sts_record(text: &str, strict: Option<bool>) -> Result<JsValue, JsValue> {
+    to_js(&sts_record_check(text, strict.unwrap_or(false)))
+}
+
+/// Checks a policy body and finds the first `mx` pattern that the MX host `host` matches.
+#[wasm_bindgen(js_name = matchMx, unchecked_return_type = "MxMatch")]
+pub fn match_mx(
+    #[wasm_bindgen(js_name = "policyText")] policy_text: &str,
+    host: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(&mx_match(policy_text, host))
+}
+
+/// Converts a result to a plain JavaScript object: maps become objects and `None` becomes
+/// `null` (absent where the field is skipped).
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value.serialize(&serializer).map_err(|error| {
+        let message = format!("failed to convert the result to a JavaScript value: {error}");
+        let exception = js_sys::Error::new(&message);
+        // A new Error object is extensible, so setting `code` on it cannot fail.
+        let _ = js_sys::Reflect::set(&exception, &"code".into(), &"conversion-failed".into());
+        exception.into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const CRLF_POLICY: &str = include_str!("../../testdata/corpus/policy-crlf.txt");
+
+    #[test]
+    fn policy_check_valid_has_policy_and_no_diagnostics() {
+        let value = serde_json::to_value(policy_check(CRLF_POLICY, false)).unwrap();
+        assert_eq!(
+            value,
+            json!({
+                "valid": true,
+                "diagnostics": [],
+                "policy": {
+                    "version": "STSv1",
+                    "mode": "enforce",
+                    "max_age": 604800,
+                    "mx": ["mail.example.com", "*.example.net"],
+                    "extensions": {}
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn policy_check_strict_turns_warning_into_error() {
+        let text = "version: STSv1\nmode: enforce\nmx: mail.example.com.\nmax_age: 604800\n";
+        let lenient = policy_check(text, false);
+        assert!(lenient.valid);
+        assert_eq!(lenient.diagnostics[0].code(), "mx-trailing-dot");
+        let strict = serde_json::to_value(policy_check(text, true)).unwrap();
+        assert_eq!(
+            strict,
+            json!({
+                "valid": false,
+                "diagnostics": [{
+                    "severity": "error",
+                    "code": "mx-trailing-dot",
+                    "line": 3,
+                    "column": 21,
+                    "offset": 49,
+                    "length": 1,
+                    "text": ".",
+                    "message": "mx pattern \"mail.example.com.\" ends with a dot",
+                    "hint": "remove the dot: \"mx: mail.example.com\""
+                }]
+            })
+        );
+    }
+
+    #[test]
+    fn sts_record_check_decodes_presentation_form() {
+        let check = sts_record_check(r#""v=STSv1; id=2024" "0101""#, false);
+        assert!(check.valid);
+        assert_eq!(check.data, "v=STSv1; id=20240101");
+        assert_eq!(check.record.unwrap().id(), "20240101");
+        assert_eq!(check.diagnostics[0].code(), "presentation-form");
+    }
+
+    #[test]
+    fn mx_match_flattens_the_policy_check() {
+        let value = serde_json::to_value(mx_match(CRLF_POLICY, "mx1.example.net.")).unwrap();
+        assert_eq!(value["valid"], json!(true));
+        assert_eq!(value["pattern"], json!("*.example.net"));
+        assert_eq!(value["policy"]["mode"], json!("enforce"));
+        let invalid = serde_json::to_value(mx_match("mode: enforce\n", "mx1.example.net")).unwrap();
+        assert_eq!(invalid["valid"], json!(false));
+        assert_eq!(invalid["pattern"], json!(null));
+        assert!(invalid.get("policy").is_none());
+    }
+}
