@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test suite of the project: formatting, clippy, the Rust tests of the workspace,
-# the replay of the fuzz corpora, the Python tests and the WebAssembly tests. On a fresh
+# Runs every test suite of the project: formatting, clippy, the Rust tests of the workspace
+# (which replay the fuzz corpora), the Python tests and the WebAssembly tests. On a fresh
 # machine it installs what it needs first (rustup components and targets, a pinned
 # wasm-bindgen-cli, a virtualenv with maturin and pytest).
 set -euo pipefail
@@ -19,11 +19,8 @@ cargo fmt --all --check
 step "lints (cargo clippy, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust tests (workspace)"
+step "Rust tests (workspace, including the replay of the fuzz corpora)"
 cargo test --workspace --locked
-
-step "fuzz corpus replay (stable)"
-cargo test --manifest-path fuzz/Cargo.toml --locked
 
 step "Python tests"
 scripts/test-python.sh
