@@ -14,7 +14,10 @@ pub fn sts_record(data: &[u8]) {
     let lenient = StsRecord::parse(data);
     let strict = StsRecord::parse_with(data, ParseOptions::STRICT);
     if strict.is_ok() {
-        assert!(lenient.is_ok(), "strict accepted what lenient rejected: {data:?}");
+        assert!(
+            lenient.is_ok(),
+            "strict accepted what lenient rejected: {data:?}"
+        );
     }
     if let Ok(parsed) = lenient {
         let text = parsed.value.to_string();
@@ -34,13 +37,19 @@ pub fn policy(data: &[u8]) {
     let lenient = Policy::parse(data);
     let strict = Policy::parse_with(data, ParseOptions::STRICT);
     if strict.is_ok() {
-        assert!(lenient.is_ok(), "strict accepted what lenient rejected: {data:?}");
+        assert!(
+            lenient.is_ok(),
+            "strict accepted what lenient rejected: {data:?}"
+        );
     }
     let Ok(parsed) = lenient else {
         return;
     };
     for diagnostic in &parsed.warnings {
-        assert!(diagnostic.span.end <= data.len(), "span past the input: {diagnostic:?}");
+        assert!(
+            diagnostic.span.end <= data.len(),
+            "span past the input: {diagnostic:?}"
+        );
     }
     let text = parsed.value.to_text();
     let again = Policy::parse(text.as_bytes())
@@ -60,11 +69,17 @@ pub fn mx_pattern(data: &[u8]) {
     };
     let _ = parsed.matches(host);
     if parsed.is_wildcard() {
-        assert!(parsed.matches(&format!("x.{}", parsed.domain())), "{parsed}");
+        assert!(
+            parsed.matches(&format!("x.{}", parsed.domain())),
+            "{parsed}"
+        );
         assert!(!parsed.matches(parsed.domain()), "{parsed}");
     } else {
         assert!(parsed.matches(parsed.as_str()), "{parsed}");
-        assert!(parsed.matches(&format!("{}.", parsed.as_str().to_uppercase())), "{parsed}");
+        assert!(
+            parsed.matches(&format!("{}.", parsed.as_str().to_uppercase())),
+            "{parsed}"
+        );
     }
     let _ = certificate_matches([parsed.as_str()], host);
 }
