@@ -262,6 +262,11 @@ impl<'a> Diagnostics<'a> {
         });
     }
 
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         self.list.iter().any(Diagnostic::is_error)
     }

@@ -88,6 +88,9 @@ impl DomainError {
 /// full stop and half-width ideographic full stop.
 const IDEOGRAPHIC_FULL_STOPS: [char; 3] = ['\u{3002}', '\u{FF0E}', '\u{FF61}'];
 
+/// Labels up to this length are within every DNS limit, so they need no further check.
+const MAX_SHORT_LABEL: usize = 63;
+
 /// Longest name in presentation form: the wire form adds one length octet before the first
 /// label and the root label's octet at the end.
 const MAX_TEXT_LENGTH: usize = Name::MAX_LENGTH - 2;
@@ -99,6 +102,12 @@ const MAX_TEXT_LENGTH: usize = Name::MAX_LENGTH - 2;
 ///
 /// Returns the first problem found, scanning from the left.
 pub fn check_domain(name: &str) -> Result<(), DomainError> {
+    scan_domain(name).map(|_| ())
+}
+
+/// Checks `name` as [`check_domain`] does and returns whether it has upper-case letters, so
+/// that a caller storing it lower-cased can skip that pass for the usual lower-case name.
+pub(crate) fn scan_domain(name: &str) -> Result<bool, DomainError> {
     if name.is_empty() {
         return Err(DomainError::Empty);
     }
@@ -108,50 +117,83 @@ pub fn check_domain(name: &str) -> Result<(), DomainError> {
             a_label: to_a_label(name),
         });
     }
+    // One pass: characters are checked as they come, each label when its dot is reached.
     let bytes = name.as_bytes();
-    let mut start = 0;
-    loop {
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'.')
-            .map_or(bytes.len(), |i| start + i);
-        check_label(&bytes[start..end], start)?;
-        if end == bytes.len() {
-            break;
-        }
-        start = end + 1;
-        if start == bytes.len() {
-            return Err(DomainError::TrailingDot);
+    let mut label_start = 0;
+    let mut has_uppercase = false;
+    for (i, &byte) in bytes.iter().enumerate() {
+        match CHARACTER_CLASS[usize::from(byte)] {
+            Class::LowerDigitHyphen => {}
+            Class::Upper => has_uppercase = true,
+            Class::Dot => {
+                check_label(bytes, label_start, i)?;
+                label_start = i + 1;
+            }
+            Class::Other => {
+                return Err(DomainError::InvalidCharacter {
+                    offset: i,
+                    character: char::from(byte),
+                });
+            }
         }
     }
+    if label_start == bytes.len() {
+        return Err(DomainError::TrailingDot);
+    }
+    check_label(bytes, label_start, bytes.len())?;
     if name.len() > MAX_TEXT_LENGTH {
         return Err(DomainError::NameTooLong { length: name.len() });
     }
-    Ok(())
+    Ok(has_uppercase)
 }
 
-fn check_label(label: &[u8], offset: usize) -> Result<(), DomainError> {
-    if label.is_empty() {
-        return Err(DomainError::EmptyLabel { offset });
+/// What a byte can be in a host name.
+#[derive(Clone, Copy)]
+enum Class {
+    LowerDigitHyphen,
+    Upper,
+    Dot,
+    Other,
+}
+
+/// The class of each byte value, so that the scan costs one lookup per character.
+static CHARACTER_CLASS: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' {
+            Class::LowerDigitHyphen
+        } else if b.is_ascii_uppercase() {
+            Class::Upper
+        } else if b == b'.' {
+            Class::Dot
+        } else {
+            Class::Other
+        };
+        byte += 1;
     }
-    if let Some(i) = label
-        .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
-    {
-        return Err(DomainError::InvalidCharacter {
-            offset: offset + i,
-            character: char::from(label[i]),
-        });
-    }
-    if label[0] == b'-' || label[label.len() - 1] == b'-' {
+    table
+};
+
+/// Checks the label `bytes[start..end]`, whose characters are already known to be LDH.
+#[inline]
+fn check_label(bytes: &[u8], start: usize, end: usize) -> Result<(), DomainError> {
+    let label = &bytes[start..end];
+    let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
+        return Err(DomainError::EmptyLabel { offset: start });
+    };
+    if first == b'-' || last == b'-' {
         return Err(DomainError::HyphenAtLabelEdge {
-            offset,
+            offset: start,
             label: String::from_utf8_lossy(label).into_owned(),
         });
     }
-    if Label::from_raw_bytes(label).is_err() {
+    // hickory-proto's `Label` enforces the 63-octet limit of RFC 1035 §2.3.4. Building one
+    // copies the label, so it is only asked about labels long enough to break the limit.
+    if label.len() > MAX_SHORT_LABEL && Label::from_raw_bytes(label).is_err() {
         return Err(DomainError::LabelTooLong {
-            offset,
+            offset: start,
             length: label.len(),
         });
     }
@@ -192,16 +234,99 @@ pub(crate) fn normalize_reference(host: &str) -> Option<Cow<'_, str>> {
     to_a_label(host).map(Cow::Owned)
 }
 
-/// Returns `true` when `label` is a non-empty LDH label that can stand where a wildcard is.
-pub(crate) fn is_ldh_label(label: &[u8]) -> bool {
-    !label.is_empty()
-        && label.len() <= 63
-        && label
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
-        && label[0] != b'-'
-        && label[label.len() - 1] != b'-'
+/// Compares `host` with `lower`, which must be lower-case, ignoring ASCII case in `host` only.
+/// Eight bytes are folded and compared at a time, which is what makes matching a host against
+/// many patterns cheap.
+#[inline]
+pub(crate) fn eq_lowercase(host: &[u8], lower: &[u8]) -> bool {
+    eq_folded(host, lower, |word| word)
 }
+
+/// Compares two names ignoring ASCII case on both sides, eight bytes at a time.
+pub(crate) fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    eq_folded(a, b, lowercase_word)
+}
+
+/// Compares `a`, lower-cased, with `b` after `fold_b`, a word at a time. Names of eight bytes
+/// or more end with one word that overlaps the previous one, so no byte is compared alone.
+#[inline]
+fn eq_folded(a: &[u8], b: &[u8], fold_b: impl Fn(u64) -> u64) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    if len < 8 {
+        return lowercase_word(load_partial(a)) == fold_b(load_partial(b));
+    }
+    let mut at = 0;
+    while at + 8 <= len {
+        if lowercase_word(load_word(a, at)) != fold_b(load_word(b, at)) {
+            return false;
+        }
+        at += 8;
+    }
+    at == len || lowercase_word(load_word(a, len - 8)) == fold_b(load_word(b, len - 8))
+}
+
+/// Loads the eight bytes at `at`, which the caller keeps within `bytes`.
+#[inline]
+fn load_word(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) => {
+            u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7])
+        }
+        _ => 0,
+    }
+}
+
+/// Loads up to eight bytes into a word, padding with zeros.
+#[inline]
+fn load_partial(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .rev()
+        .fold(0, |word, &byte| (word << 8) | u64::from(byte))
+}
+
+/// Lower-cases the ASCII letters among the eight bytes of `word` and leaves every other byte,
+/// non-ASCII ones included, as it is.
+#[inline]
+fn lowercase_word(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // With the high bit of each byte cleared, adding these constants sets a byte's high bit
+    // exactly when the byte is at least 'A' (first sum) or above 'Z' (second sum); no sum
+    // carries into the next byte.
+    let low_seven = word & !HIGH_BITS;
+    let at_least_a = low_seven + ONES * u64::from(0x80 - b'A');
+    let above_z = low_seven + ONES * u64::from(0x80 - b'Z' - 1);
+    let uppercase = at_least_a & !above_z & !word & HIGH_BITS;
+    word | (uppercase >> 2)
+}
+
+/// Returns `true` when `label` is a non-empty LDH label that can stand where a wildcard is.
+#[inline]
+pub(crate) fn is_ldh_label(label: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
+        return false;
+    };
+    label.len() <= MAX_SHORT_LABEL
+        && first != b'-'
+        && last != b'-'
+        && label.iter().all(|&b| IS_LDH[usize::from(b)])
+}
+
+/// Letters, digits and `-`, indexed by byte value.
+static IS_LDH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'-';
+        byte += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -300,6 +425,40 @@ mod tests {
             Some("mail.xn--mx-lka.example")
         );
         assert_eq!(to_a_label("a\u{FF61}b").as_deref(), Some("a.b"));
+    }
+
+    #[test]
+    fn eq_lowercase_folds_only_ascii_letters_of_the_host() {
+        assert!(eq_lowercase(b"MAIL.Example.COM", b"mail.example.com"));
+        assert!(eq_lowercase(
+            b"AbCdEfGhIjKlMnOpQrStUvWxYz@[`{",
+            b"abcdefghijklmnopqrstuvwxyz@[`{"
+        ));
+        assert!(!eq_lowercase(b"mail.example.com", b"mail.example.co"));
+        assert!(!eq_lowercase(b"mail.example.con", b"mail.example.com"));
+        assert!(!eq_lowercase(b"@", b"`"));
+        assert!(!eq_lowercase(b"[", b"{"));
+        assert!(!eq_lowercase(b"\xc1bcdefgh", b"\xe1bcdefgh"));
+        assert!(eq_lowercase(b"", b""));
+        assert!(eq_lowercase(b"ABCDEFGHIJK", b"abcdefghijk"));
+        assert!(!eq_lowercase(b"ABCDEFGHIJK", b"abcdefghijj"));
+        assert!(!eq_lowercase(b"BBCDEFGHIJK", b"abcdefghijk"));
+    }
+
+    #[test]
+    fn eq_ignore_case_folds_both_sides() {
+        assert!(eq_ignore_case(b"MAIL.Example.COM", b"mail.EXAMPLE.com"));
+        assert!(!eq_ignore_case(b"MAIL.Example.COM", b"mail.EXAMPLE.con"));
+        assert!(!eq_ignore_case(b"a", b"ab"));
+    }
+
+    #[test]
+    fn lowercase_word_matches_byte_by_byte_folding() {
+        for first in 0..=255u8 {
+            let bytes = [first, b'Z', b'a', 0x7f, 0x80, b'@', b'[', 0xff];
+            let folded = lowercase_word(u64::from_le_bytes(bytes)).to_le_bytes();
+            assert_eq!(folded, bytes.map(|b| b.to_ascii_lowercase()), "{first:#x}");
+        }
     }
 
     #[test]

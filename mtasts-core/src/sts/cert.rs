@@ -63,7 +63,7 @@ fn matches_normalized(presented: &[u8], host: &[u8]) -> bool {
         return false;
     }
     let Some(base) = presented.strip_prefix(b"*.") else {
-        return !presented.contains(&b'*') && presented.eq_ignore_ascii_case(host);
+        return !presented.contains(&b'*') && domain::eq_ignore_case(presented, host);
     };
     // The wildcard base needs two labels, has no further wildcard and no trailing dot.
     if !base.contains(&b'.') || base.contains(&b'*') || base.ends_with(b".") {
@@ -73,7 +73,7 @@ fn matches_normalized(presented: &[u8], host: &[u8]) -> bool {
         return false;
     };
     host[split] == b'.'
-        && host[split + 1..].eq_ignore_ascii_case(base)
+        && domain::eq_ignore_case(&host[split + 1..], base)
         && domain::is_ldh_label(&host[..split])
 }
 

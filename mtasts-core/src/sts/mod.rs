@@ -3,8 +3,10 @@
 
 mod cert;
 mod media_type;
+mod mx_overlap;
 mod pattern;
 mod policy;
+mod policy_fast;
 mod policy_parser;
 mod record;
 

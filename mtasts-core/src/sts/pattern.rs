@@ -93,11 +93,25 @@ impl MxPattern {
     /// assert_eq!(MxPattern::new("*"), Err(PatternError::BareWildcard));
     /// ```
     pub fn new(pattern: &str) -> Result<MxPattern, PatternError> {
-        let (wildcard, name) = split_wildcard(pattern)?;
-        let offset = if wildcard { 2 } else { 0 };
-        domain::check_domain(name).map_err(|error| PatternError::Domain { offset, error })?;
+        let (offset, name) = match pattern {
+            "*" => return Err(PatternError::BareWildcard),
+            "*." => return Err(PatternError::WildcardWithoutDomain),
+            _ => match pattern.strip_prefix("*.") {
+                Some(name) => (2, name),
+                None => (0, pattern),
+            },
+        };
+        let has_uppercase = domain::scan_domain(name).map_err(|error| {
+            // Any other `*` is a misplaced wildcard, whatever else is wrong with the name.
+            match name.find('*') {
+                Some(i) => PatternError::MisplacedWildcard { offset: offset + i },
+                None => PatternError::Domain { offset, error },
+            }
+        })?;
         let mut text = CompactString::from(pattern);
-        text.make_ascii_lowercase();
+        if has_uppercase {
+            text.make_ascii_lowercase();
+        }
         Ok(MxPattern { text })
     }
 
@@ -132,10 +146,13 @@ impl MxPattern {
     /// assert!(!pattern.matches("a.b.example.com"));
     /// ```
     pub fn matches(&self, host: &str) -> bool {
-        match domain::normalize_reference(host) {
-            Some(host) => self.matches_normalized(host.as_bytes()),
-            None => false,
-        }
+        let ascii = host.strip_suffix('.').unwrap_or(host).as_bytes();
+        self.matches_ascii(ascii) || (!host.is_ascii() && self.matches_u_labels(host))
+    }
+
+    /// Matches a host with U-labels after converting it to A-labels.
+    fn matches_u_labels(&self, host: &str) -> bool {
+        domain::normalize_reference(host).is_some_and(|host| self.matches_ascii(host.as_bytes()))
     }
 
     /// Checks whether a host name from `hickory-proto`, such as the exchange of an MX record,
@@ -173,41 +190,23 @@ impl MxPattern {
         self.text.bytes().filter(|&b| b == b'.').count() + 1
     }
 
-    /// Matches a host that is already ASCII and free of a trailing dot. Patterns are stored
-    /// lower-case, so only the host side needs case folding.
-    pub(crate) fn matches_normalized(&self, host: &[u8]) -> bool {
+    /// Matches an ASCII host without its trailing dot. Patterns are stored lower-case, so only
+    /// the host side needs case folding. A host with non-ASCII bytes never matches here: every
+    /// byte compared must equal an ASCII byte of the pattern or belong to an LDH label.
+    fn matches_ascii(&self, host: &[u8]) -> bool {
         let pattern = self.text.as_bytes();
-        match pattern.strip_prefix(b"*.") {
-            None => host.eq_ignore_ascii_case(pattern),
-            Some(base) => {
-                // The host must be `label "." base` with one non-empty LDH label.
-                let Some(split) = host.len().checked_sub(base.len() + 1) else {
-                    return false;
-                };
-                host[split] == b'.'
-                    && host[split + 1..].eq_ignore_ascii_case(base)
-                    && domain::is_ldh_label(&host[..split])
-            }
-        }
+        // A valid pattern holds `*` only in a leading `*.`.
+        let Some((b'*', [b'.', base @ ..])) = pattern.split_first() else {
+            return domain::eq_lowercase(host, pattern);
+        };
+        // The host must be `label "." base` with one non-empty LDH label.
+        let Some(split) = host.len().checked_sub(base.len() + 1) else {
+            return false;
+        };
+        host[split] == b'.'
+            && domain::eq_lowercase(&host[split + 1..], base)
+            && domain::is_ldh_label(&host[..split])
     }
-}
-
-/// Splits off a leading `*.` and rejects every other use of `*`.
-fn split_wildcard(pattern: &str) -> Result<(bool, &str), PatternError> {
-    match pattern {
-        "*" => return Err(PatternError::BareWildcard),
-        "*." => return Err(PatternError::WildcardWithoutDomain),
-        _ => {}
-    }
-    let (wildcard, name) = match pattern.strip_prefix("*.") {
-        Some(name) => (true, name),
-        None => (false, pattern),
-    };
-    if let Some(i) = name.find('*') {
-        let offset = if wildcard { i + 2 } else { i };
-        return Err(PatternError::MisplacedWildcard { offset });
-    }
-    Ok((wildcard, name))
 }
 
 impl FromStr for MxPattern {
@@ -230,13 +229,21 @@ impl serde::Serialize for MxPattern {
     }
 }
 
-/// Returns the first pattern in `patterns` that `host` matches. The host is normalised once,
-/// not once per pattern.
+/// Returns the first pattern in `patterns` that `host` matches. An ASCII host is compared as it
+/// is; a host with U-labels is converted to A-labels once, not once per pattern.
 pub fn find_match<'p>(patterns: &'p [MxPattern], host: &str) -> Option<&'p MxPattern> {
-    let host = domain::normalize_reference(host)?;
+    let ascii = host.strip_suffix('.').unwrap_or(host).as_bytes();
+    if let Some(found) = patterns.iter().find(|p| p.matches_ascii(ascii)) {
+        return Some(found);
+    }
+    if host.is_ascii() {
+        return None;
+    }
+    // A host with U-labels can only match after conversion to A-labels.
+    let converted = domain::normalize_reference(host)?;
     patterns
         .iter()
-        .find(|p| p.matches_normalized(host.as_bytes()))
+        .find(|p| p.matches_ascii(converted.as_bytes()))
 }
 
 #[cfg(test)]

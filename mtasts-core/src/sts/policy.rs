@@ -10,6 +10,7 @@ use std::fmt::{self, Write as _};
 
 use hickory_proto::rr::Name;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+use smallvec::SmallVec;
 
 use crate::sts::pattern::{self, MxPattern};
 use crate::sts::record::{Extension, ExtensionMap};
@@ -74,7 +75,7 @@ impl Serialize for Mode {
 pub struct Policy {
     pub(crate) mode: Mode,
     pub(crate) max_age: u32,
-    pub(crate) mx: Vec<MxPattern>,
+    pub(crate) mx: SmallVec<[MxPattern; 2]>,
     pub(crate) extensions: Vec<Extension>,
 }
 
@@ -142,7 +143,7 @@ impl Policy {
         Ok(Policy {
             mode,
             max_age,
-            mx,
+            mx: SmallVec::from_vec(mx),
             extensions: Vec::new(),
         })
     }
@@ -258,7 +259,7 @@ impl Serialize for Policy {
         s.serialize_field("version", "STSv1")?;
         s.serialize_field("mode", &self.mode)?;
         s.serialize_field("max_age", &self.max_age)?;
-        s.serialize_field("mx", &self.mx)?;
+        s.serialize_field("mx", self.mx.as_slice())?;
         s.serialize_field("extensions", &ExtensionMap(&self.extensions))?;
         s.end()
     }

@@ -35,18 +35,21 @@ use std::net::Ipv4Addr;
 use nom::IResult;
 use nom::bytes::complete::{take_till, take_while};
 use nom::character::complete::char;
+use smallvec::SmallVec;
 
 use crate::diagnostic::{Diagnostics, ParseError, ParseOptions, Parsed, Span};
 use crate::domain::DomainError;
+use crate::sts::mx_overlap::{MxSeen, Overlap};
 use crate::sts::pattern::{MxPattern, PatternError};
 use crate::sts::policy::{self, KNOWN_FIELDS, MAX_MAX_AGE, MAX_POLICY_SIZE, Mode, Policy};
+use crate::sts::policy_fast;
 use crate::sts::record::Extension;
 use crate::txt::is_wsp;
 
 type NomResult<'a, T> = IResult<&'a [u8], T, ()>;
 
 const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
-const SECONDS_PER_DAY: u32 = 86_400;
+pub(crate) const SECONDS_PER_DAY: u32 = 86_400;
 
 /// A field a policy must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -521,6 +524,20 @@ impl Policy {
     /// assert_eq!((first.code(), first.line, first.column), ("mx-trailing-dot", 3, 21));
     /// ```
     pub fn parse_with(body: &[u8], options: ParseOptions) -> Result<Parsed<Policy>, ParseError> {
+        match policy_fast::parse_clean(body) {
+            Some(policy) => Ok(Parsed {
+                value: policy,
+                warnings: Vec::new(),
+            }),
+            None => parse_full(body, options),
+        }
+    }
+}
+
+/// Parses a policy line by line, reporting every diagnostic. [`Policy::parse_with`] calls it
+/// when the fast path declines the input.
+pub(crate) fn parse_full(body: &[u8], options: ParseOptions) -> Result<Parsed<Policy>, ParseError> {
+    {
         let mut parser = PolicyParser::new(body, options);
         if body.len() > MAX_POLICY_SIZE {
             let issue = PolicyIssue::TooLarge {
@@ -539,14 +556,18 @@ impl Policy {
                 .push(PolicyIssue::ByteOrderMark, Span::new(0, 3));
             start = 3;
         }
-        if let Err(error) = std::str::from_utf8(&body[start..]) {
-            let offset = start + error.valid_up_to();
-            // `error_len` is None when the body ends inside a sequence, which then runs to the end.
-            let end = offset + error.error_len().unwrap_or(body.len() - offset);
-            parser
-                .diagnostics
-                .push(PolicyIssue::InvalidUtf8, Span::new(offset, end));
-            return Err(parser.diagnostics.into_error());
+        match std::str::from_utf8(&body[start..]) {
+            Ok(text) => parser.text = (text, start),
+            Err(error) => {
+                let offset = start + error.valid_up_to();
+                // `error_len` is None when the body ends inside a sequence, which then runs to
+                // the end.
+                let end = offset + error.error_len().unwrap_or(body.len() - offset);
+                parser
+                    .diagnostics
+                    .push(PolicyIssue::InvalidUtf8, Span::new(offset, end));
+                return Err(parser.diagnostics.into_error());
+            }
         }
         let mut rest = &body[start..];
         // An HTML error page would produce one diagnostic per line; one error says it all.
@@ -562,7 +583,7 @@ impl Policy {
             return Err(parser.diagnostics.into_error());
         }
         while !rest.is_empty() {
-            let (after, line) = line(rest).unwrap_or((&[], rest));
+            let (after, line) = split_line(rest);
             let line_start = body.len() - rest.len();
             // A CR counts as part of the terminator only when a LF follows it.
             let content = match after.split_first() {
@@ -581,9 +602,13 @@ impl Policy {
     }
 }
 
-/// Takes one line up to, not including, its line feed.
-fn line(input: &[u8]) -> NomResult<'_, &[u8]> {
-    take_till(|b| b == b'\n')(input)
+/// Splits off one line up to, not including, its line feed. Returns the rest and the line.
+fn split_line(input: &[u8]) -> (&[u8], &[u8]) {
+    let end = input
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(input.len());
+    (&input[end..], &input[..end])
 }
 
 fn wsp0(input: &[u8]) -> NomResult<'_, &[u8]> {
@@ -606,14 +631,18 @@ fn take_digits(input: &[u8]) -> NomResult<'_, &[u8]> {
 
 struct PolicyParser<'a> {
     body: &'a [u8],
+    /// The body after any byte order mark, once it is known to be UTF-8, and its offset.
+    text: (&'a str, usize),
     diagnostics: Diagnostics<'a>,
     version_seen: bool,
     mode: Option<(Mode, Span)>,
     mode_seen: bool,
     max_age: Option<(u32, Span)>,
     max_age_seen: bool,
-    mx: Vec<MxPattern>,
+    mx: SmallVec<[MxPattern; 2]>,
     mx_seen: bool,
+    /// Finds repeated and overlapping `mx` patterns.
+    mx_seen_index: MxSeen,
     extensions: Vec<Extension>,
     /// Unknown fields that resemble a defined one: (defined name, name as written, span).
     similar: Vec<(&'static str, String, Span)>,
@@ -623,17 +652,28 @@ impl<'a> PolicyParser<'a> {
     fn new(body: &'a [u8], options: ParseOptions) -> PolicyParser<'a> {
         PolicyParser {
             body,
+            text: ("", 0),
             diagnostics: Diagnostics::new(body, options),
             version_seen: false,
             mode: None,
             mode_seen: false,
             max_age: None,
             max_age_seen: false,
-            mx: Vec::new(),
+            mx: SmallVec::new(),
             mx_seen: false,
+            mx_seen_index: MxSeen::default(),
             extensions: Vec::new(),
             similar: Vec::new(),
         }
+    }
+
+    /// Returns `part` of the body as text. Parts start and end at ASCII delimiters, so they
+    /// fall on character boundaries of the text, which is already known to be UTF-8.
+    fn str_of(&self, part: &[u8]) -> &'a str {
+        let span = self.span_of(part);
+        let (text, offset) = self.text;
+        let start = span.start.saturating_sub(offset);
+        text.get(start..start + span.len()).unwrap_or_default()
     }
 
     fn span_of(&self, part: &[u8]) -> Span {
@@ -677,9 +717,8 @@ impl<'a> PolicyParser<'a> {
             self.diagnostics
                 .push(issue, self.span_of(&raw_name[name_len..]));
         }
-        // The name and value are UTF-8: the whole body was checked before parsing.
-        let name_str = std::str::from_utf8(name).unwrap_or_default();
-        let value_str = std::str::from_utf8(value).unwrap_or_default();
+        let name_str = self.str_of(name);
+        let value_str = self.str_of(value);
         if !policy::is_extension_name(name_str) {
             let issue = PolicyIssue::InvalidFieldName {
                 name: name_str.to_owned(),
@@ -815,7 +854,7 @@ impl<'a> PolicyParser<'a> {
     /// Warns about risky patterns: IP addresses, public-suffix wildcards, repeats and overlaps
     /// with the patterns seen before.
     fn lint_mx(&mut self, pattern: &MxPattern, value: &str, span: Span) {
-        if !pattern.is_wildcard() && pattern.as_str().parse::<Ipv4Addr>().is_ok() {
+        if looks_like_ip(pattern) {
             self.diagnostics.push(
                 PolicyIssue::MxIpAddress {
                     value: value.to_owned(),
@@ -823,34 +862,28 @@ impl<'a> PolicyParser<'a> {
                 span,
             );
         }
-        if pattern.is_wildcard() && is_public_suffix(pattern.domain()) {
+        if covers_public_suffix(pattern) {
             let issue = PolicyIssue::MxPublicSuffix {
                 value: value.to_owned(),
                 suffix: pattern.domain().to_owned(),
             };
             self.diagnostics.push(issue, span);
         }
-        for earlier in &self.mx {
-            let issue = if earlier == pattern {
-                PolicyIssue::DuplicateMx {
-                    value: value.to_owned(),
-                }
-            } else if covers(earlier, pattern) {
-                PolicyIssue::OverlappingMx {
-                    pattern: pattern.to_string(),
-                    covered_by: earlier.to_string(),
-                }
-            } else if covers(pattern, earlier) {
-                PolicyIssue::OverlappingMx {
-                    pattern: earlier.to_string(),
-                    covered_by: pattern.to_string(),
-                }
-            } else {
-                continue;
-            };
-            self.diagnostics.push(issue, span);
-            break;
-        }
+        let issue = match self.mx_seen_index.check(&self.mx, pattern) {
+            None => return,
+            Some(Overlap::Duplicate) => PolicyIssue::DuplicateMx {
+                value: value.to_owned(),
+            },
+            Some(Overlap::CoveredBy(wildcard)) => PolicyIssue::OverlappingMx {
+                pattern: pattern.to_string(),
+                covered_by: wildcard.to_string(),
+            },
+            Some(Overlap::Covers(literal)) => PolicyIssue::OverlappingMx {
+                pattern: literal.to_string(),
+                covered_by: pattern.to_string(),
+            },
+        };
+        self.diagnostics.push(issue, span);
     }
 
     fn extension(&mut self, name: &str, value: &str, name_span: Span, value_span: Span) {
@@ -935,11 +968,22 @@ impl<'a> PolicyParser<'a> {
     }
 }
 
-/// Returns `true` when the wildcard `wide` matches the literal pattern `narrow`.
-fn covers(wide: &MxPattern, narrow: &MxPattern) -> bool {
-    wide.is_wildcard()
-        && !narrow.is_wildcard()
-        && wide.matches_normalized(narrow.as_str().as_bytes())
+/// Returns `true` when a valid pattern gets a warning of its own: an IP address, or a wildcard
+/// over a public suffix.
+pub(crate) fn lint_mx_value(pattern: &MxPattern) -> bool {
+    looks_like_ip(pattern) || covers_public_suffix(pattern)
+}
+
+/// Returns `true` for a literal pattern that parses as an IPv4 address.
+fn looks_like_ip(pattern: &MxPattern) -> bool {
+    !pattern.is_wildcard()
+        && pattern.as_str().starts_with(|c: char| c.is_ascii_digit())
+        && pattern.as_str().parse::<Ipv4Addr>().is_ok()
+}
+
+/// Returns `true` for a wildcard whose domain is a public suffix, such as `*.com`.
+fn covers_public_suffix(pattern: &MxPattern) -> bool {
+    pattern.is_wildcard() && is_public_suffix(pattern.domain())
 }
 
 fn is_public_suffix(domain: &str) -> bool {
