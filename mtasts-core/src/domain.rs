@@ -176,28 +176,55 @@ static CHARACTER_CLASS: [Class; 256] = {
     table
 };
 
-/// Checks the label `bytes[start..end]`, whose characters are already known to be LDH.
-#[inline]
+/// What is wrong with a label whose characters are already known to be LDH.
+#[derive(Clone, Copy)]
+enum LabelProblem {
+    Empty,
+    HyphenAtEdge,
+    TooLong,
+}
+
+/// Checks the label `bytes[start..end]`, whose characters are already known to be LDH. The
+/// problem comes back as a small value, so that the common case returns in a register and the
+/// error is only built when there is one.
+#[inline(always)]
 fn check_label(bytes: &[u8], start: usize, end: usize) -> Result<(), DomainError> {
-    let label = &bytes[start..end];
+    match label_problem(&bytes[start..end]) {
+        None => Ok(()),
+        Some(problem) => Err(label_error(bytes, start, end, problem)),
+    }
+}
+
+#[inline(always)]
+fn label_problem(label: &[u8]) -> Option<LabelProblem> {
     let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
-        return Err(DomainError::EmptyLabel { offset: start });
+        return Some(LabelProblem::Empty);
     };
     if first == b'-' || last == b'-' {
-        return Err(DomainError::HyphenAtLabelEdge {
-            offset: start,
-            label: String::from_utf8_lossy(label).into_owned(),
-        });
+        return Some(LabelProblem::HyphenAtEdge);
     }
     // hickory-proto's `Label` enforces the 63-octet limit of RFC 1035 §2.3.4. Building one
     // copies the label, so it is only asked about labels long enough to break the limit.
     if label.len() > MAX_SHORT_LABEL && Label::from_raw_bytes(label).is_err() {
-        return Err(DomainError::LabelTooLong {
+        return Some(LabelProblem::TooLong);
+    }
+    None
+}
+
+#[cold]
+fn label_error(bytes: &[u8], start: usize, end: usize, problem: LabelProblem) -> DomainError {
+    let label = &bytes[start..end];
+    match problem {
+        LabelProblem::Empty => DomainError::EmptyLabel { offset: start },
+        LabelProblem::HyphenAtEdge => DomainError::HyphenAtLabelEdge {
+            offset: start,
+            label: String::from_utf8_lossy(label).into_owned(),
+        },
+        LabelProblem::TooLong => DomainError::LabelTooLong {
             offset: start,
             length: label.len(),
-        });
+        },
     }
-    Ok(())
 }
 
 /// Converts a host name with U-labels to its A-label form with IDNA (UTS #46), lower-cased.

@@ -6,8 +6,8 @@ use std::fmt;
 
 use crate::diagnostic::{ParseError, Severity};
 use crate::domain::DomainError;
-use crate::sts::{ContentTypeError, PatternError, PolicyError, PolicyIssue};
-use crate::tlsrpt::{EmailIssue, InputError, ReportIssue};
+use crate::sts::{ContentTypeError, ExtensionError, PatternError, PolicyError, PolicyIssue};
+use crate::tlsrpt::{BuilderError, EmailError, EmailIssue, FileNameError, InputError, ReportIssue};
 use crate::txt::RecordIssue;
 
 /// What a [`Diagnostic`](crate::Diagnostic) reports, by area.
@@ -126,4 +126,16 @@ pub enum Error {
     /// Received bytes that cannot be read as a TLS-RPT report.
     #[error(transparent)]
     ReportInput(#[from] InputError),
+    /// A session outcome or report setting that a report cannot carry.
+    #[error(transparent)]
+    ReportBuilder(#[from] BuilderError),
+    /// A report that cannot be written as an email.
+    #[error(transparent)]
+    ReportEmail(#[from] EmailError),
+    /// An extension field that a record cannot carry.
+    #[error(transparent)]
+    Extension(#[from] ExtensionError),
+    /// An invalid TLS-RPT report file name.
+    #[error(transparent)]
+    FileName(#[from] FileNameError),
 }

@@ -94,14 +94,23 @@ impl MxSeen {
 
 fn overlap(earlier: &MxPattern, pattern: &MxPattern) -> Option<Overlap> {
     match (earlier.is_wildcard(), pattern.is_wildcard()) {
-        (true, false) if earlier.matches(pattern.as_str()) => {
+        (true, false) if covers(earlier, pattern) => {
             Some(Overlap::CoveredBy(earlier.as_str().into()))
         }
-        (false, true) if pattern.matches(earlier.as_str()) => {
-            Some(Overlap::Covers(earlier.as_str().into()))
-        }
+        (false, true) if covers(pattern, earlier) => Some(Overlap::Covers(earlier.as_str().into())),
         _ => None,
     }
+}
+
+/// Returns `true` when the wildcard matches the literal: the literal's parent is the
+/// wildcard's domain. Both are stored lower-case, and every label of a valid literal can stand
+/// for the wildcard.
+fn covers(wildcard: &MxPattern, literal: &MxPattern) -> bool {
+    let (literal, domain) = (literal.as_str(), wildcard.domain());
+    literal.len() > domain.len() + 1
+        && literal.ends_with(domain)
+        && literal.as_bytes()[literal.len() - domain.len() - 1] == b'.'
+        && !literal[..literal.len() - domain.len() - 1].contains('.')
 }
 
 #[cfg(test)]

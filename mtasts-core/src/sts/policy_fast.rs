@@ -20,26 +20,35 @@ use crate::txt::is_wsp;
 
 /// Parses `body` when it is a clean policy, or returns `None` for the full parser to handle.
 pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
-    if body.len() > MAX_POLICY_SIZE || !body.is_ascii() {
+    if body.len() > MAX_POLICY_SIZE {
         return None;
     }
-    // ASCII is UTF-8, so this never fails; it gives the `mx` values as text without a
-    // check per value.
+    // Non-ASCII text is valid only in extension values, which this path declines anyway; the
+    // check gives `mx` values as text without a check per value.
     let text = std::str::from_utf8(body).ok()?;
+    let bytes = text.as_bytes();
     let mut version = false;
     let mut mode = None;
     let mut max_age = None;
     let mut mx: SmallVec<[MxPattern; 2]> = SmallVec::new();
     let mut seen = MxSeen::default();
-    let mut rest = body;
-    while !rest.is_empty() {
-        let (line, after) = split_line(rest)?;
-        rest = after;
-        let colon = line.iter().position(|&b| b == b':')?;
-        let value = trim_wsp(&line[colon + 1..]);
-        match &line[..colon] {
-            b"version" if !version && value == b"STSv1" => version = true,
-            b"mode" if mode.is_none() => {
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = start + find_line_break(&bytes[start..]);
+        let line = &bytes[start..end];
+        let line_start = start;
+        start = match &bytes[end..] {
+            [] => end,
+            [b'\n', ..] => end + 1,
+            [b'\r', b'\n', ..] => end + 2,
+            // A carriage return without a line feed.
+            _ => return None,
+        };
+        let (field, value_offset) = known_field(line)?;
+        let value = trim_wsp(&line[value_offset..]);
+        match field {
+            Field::Version if !version && value == b"STSv1" => version = true,
+            Field::Mode if mode.is_none() => {
                 mode = Some(match value {
                     b"enforce" => Mode::Enforce,
                     b"none" => Mode::None,
@@ -47,10 +56,11 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
                     _ => return None,
                 });
             }
-            b"max_age" if max_age.is_none() => max_age = Some(seconds(value)?),
-            b"mx" => {
-                let start = value.as_ptr() as usize - body.as_ptr() as usize;
-                let pattern = MxPattern::new(text.get(start..start + value.len())?).ok()?;
+            Field::MaxAge if max_age.is_none() => max_age = Some(seconds(value)?),
+            Field::Mx => {
+                let value_start = line_start + (value.as_ptr() as usize - line.as_ptr() as usize);
+                let value = text.get(value_start..value_start + value.len())?;
+                let pattern = MxPattern::new(value).ok()?;
                 if lint_mx_value(&pattern) || seen.check(&mx, &pattern).is_some() {
                     return None;
                 }
@@ -71,20 +81,50 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
     })
 }
 
-/// Splits off the first line and its terminator (LF or CRLF). Returns `None` for an empty line
-/// or a carriage return anywhere but before the line feed.
-fn split_line(input: &[u8]) -> Option<(&[u8], &[u8])> {
-    let end = input
+/// The fields the fast path reads.
+enum Field {
+    Version,
+    Mode,
+    MaxAge,
+    Mx,
+}
+
+/// Recognises a line that starts with a defined field name and its `:`, and returns the field
+/// and the offset after the `:`. Anything else (an extension, a name in another letter case,
+/// whitespace before `:`) is left to the full parser.
+fn known_field(line: &[u8]) -> Option<(Field, usize)> {
+    if line.starts_with(b"mx:") {
+        Some((Field::Mx, 3))
+    } else if line.starts_with(b"mode:") {
+        Some((Field::Mode, 5))
+    } else if line.starts_with(b"max_age:") {
+        Some((Field::MaxAge, 8))
+    } else if line.starts_with(b"version:") {
+        Some((Field::Version, 8))
+    } else {
+        None
+    }
+}
+
+/// Returns the offset of the first line feed or carriage return, or the length of `bytes`.
+/// Eight bytes are tested at a time for any byte below 0x0E, which covers both; a word with
+/// such a byte (a tab, say) is then searched byte by byte.
+fn find_line_break(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while let Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]);
+        if word.wrapping_sub(ONES * 0x0E) & !word & HIGH_BITS != 0 {
+            break;
+        }
+        at += 8;
+    }
+    let tail = &bytes[at..];
+    at + tail
         .iter()
         .position(|&b| b == b'\n' || b == b'\r')
-        .unwrap_or(input.len());
-    let (line, rest) = input.split_at(end);
-    let rest = match rest {
-        [b'\n', rest @ ..] | [b'\r', b'\n', rest @ ..] => rest,
-        [] => rest,
-        _ => return None,
-    };
-    (!line.is_empty()).then_some((line, rest))
+        .unwrap_or(tail.len())
 }
 
 /// Removes the whitespace the grammar allows after `:` and at the end of a line.
@@ -159,6 +199,16 @@ mod tests {
                 prop_assert_eq!(full.map(|parsed| parsed.value), Ok(policy));
             }
         }
+    }
+
+    #[test]
+    fn find_line_break_finds_the_first_lf_or_cr() {
+        assert_eq!(find_line_break(b"mode: enforce\nmx: a"), 13);
+        assert_eq!(find_line_break(b"mode:\tenforce\r\n"), 13);
+        assert_eq!(find_line_break(b"0123456789abcdef\r"), 16);
+        assert_eq!(find_line_break(b"no break at all, long enough"), 28);
+        assert_eq!(find_line_break(b""), 0);
+        assert_eq!(find_line_break(b"\xff\xfe\n"), 2);
     }
 
     #[test]
