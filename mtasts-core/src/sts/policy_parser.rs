@@ -854,7 +854,7 @@ impl<'a> PolicyParser<'a> {
     /// Warns about risky patterns: IP addresses, public-suffix wildcards, repeats and overlaps
     /// with the patterns seen before.
     fn lint_mx(&mut self, pattern: &MxPattern, value: &str, span: Span) {
-        if looks_like_ip(pattern) {
+        if looks_like_ip(pattern.as_str()) {
             self.diagnostics.push(
                 PolicyIssue::MxIpAddress {
                     value: value.to_owned(),
@@ -862,7 +862,7 @@ impl<'a> PolicyParser<'a> {
                 span,
             );
         }
-        if covers_public_suffix(pattern) {
+        if covers_public_suffix(pattern.as_str()) {
             let issue = PolicyIssue::MxPublicSuffix {
                 value: value.to_owned(),
                 suffix: pattern.domain().to_owned(),
@@ -971,24 +971,54 @@ impl<'a> PolicyParser<'a> {
 /// Returns `true` when a valid pattern gets a warning of its own: an IP address, or a wildcard
 /// over a public suffix.
 pub(crate) fn lint_mx_value(pattern: &MxPattern) -> bool {
-    looks_like_ip(pattern) || covers_public_suffix(pattern)
+    let text = pattern.as_str();
+    looks_like_ip(text) || covers_public_suffix(text)
 }
 
-/// Returns `true` for a literal pattern that parses as an IPv4 address.
-fn looks_like_ip(pattern: &MxPattern) -> bool {
-    !pattern.is_wildcard()
-        && pattern.as_str().starts_with(|c: char| c.is_ascii_digit())
-        && pattern.as_str().parse::<Ipv4Addr>().is_ok()
+/// Returns `true` for a literal pattern (given as text) that parses as an IPv4 address.
+fn looks_like_ip(pattern: &str) -> bool {
+    pattern.starts_with(|c: char| c.is_ascii_digit()) && pattern.parse::<Ipv4Addr>().is_ok()
 }
 
-/// Returns `true` for a wildcard whose domain is a public suffix, such as `*.com`.
-fn covers_public_suffix(pattern: &MxPattern) -> bool {
-    pattern.is_wildcard() && is_public_suffix(pattern.domain())
+/// Returns `true` for a wildcard pattern (given as text) whose domain is a public suffix, such
+/// as `*.com`.
+fn covers_public_suffix(pattern: &str) -> bool {
+    pattern
+        .strip_prefix("*.")
+        .is_some_and(|domain| is_public_suffix(domain.as_bytes()))
 }
 
-fn is_public_suffix(domain: &str) -> bool {
-    psl::suffix(domain.as_bytes())
-        .is_some_and(|suffix| suffix.is_known() && suffix.as_bytes() == domain.as_bytes())
+/// Returns `true` when `domain`, a valid host name without a trailing dot, is itself a public
+/// suffix of the list that the `psl` crate compiles in, from a known rule (not only the
+/// implicit `*` rule that makes every unknown top-level domain a suffix).
+fn is_public_suffix(domain: &[u8]) -> bool {
+    use psl::Psl;
+    let labels = ReverseLabels { rest: Some(domain) };
+    let info = psl::List.find(labels);
+    info.typ.is_some() && info.len == domain.len()
+}
+
+/// The labels of a host name from right to left, as `psl` looks them up.
+struct ReverseLabels<'a> {
+    rest: Option<&'a [u8]>,
+}
+
+impl<'a> Iterator for ReverseLabels<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.rest?;
+        match rest.iter().rposition(|&b| b == b'.') {
+            Some(dot) => {
+                self.rest = Some(&rest[..dot]);
+                Some(&rest[dot + 1..])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
 }
 
 /// Positions a pattern error: the offending character or label where the error names one,
@@ -1092,9 +1122,11 @@ mod tests {
 
     #[test]
     fn public_suffix_detection_uses_the_list() {
-        assert!(is_public_suffix("com"));
-        assert!(is_public_suffix("co.uk"));
-        assert!(!is_public_suffix("example.com"));
-        assert!(!is_public_suffix("example"));
+        assert!(is_public_suffix(b"com"));
+        assert!(is_public_suffix(b"co.uk"));
+        assert!(is_public_suffix(b"s3.amazonaws.com"));
+        assert!(!is_public_suffix(b"example.com"));
+        assert!(!is_public_suffix(b"example"));
+        assert!(!is_public_suffix(b"mail.protection.outlook.com"));
     }
 }

@@ -89,10 +89,16 @@ impl PolicyId {
     }
 
     fn from_bytes(text: &[u8]) -> Option<PolicyId> {
-        if text.is_empty()
-            || text.len() > PolicyId::MAX_LENGTH
-            || !text.iter().all(u8::is_ascii_alphanumeric)
-        {
+        if !text.iter().all(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        PolicyId::from_alphanumeric(text)
+    }
+
+    /// Creates an id from text already known to be ASCII letters and digits, checking only
+    /// its length.
+    fn from_alphanumeric(text: &[u8]) -> Option<PolicyId> {
+        if text.is_empty() || text.len() > PolicyId::MAX_LENGTH {
             return None;
         }
         let mut bytes = [0; PolicyId::MAX_LENGTH];
@@ -274,15 +280,15 @@ fn parse_clean(data: &[u8]) -> Option<StsRecord> {
     let rest = rest[spaces..].strip_prefix(b"id=")?;
     let id_len = rest
         .iter()
-        .take_while(|b| b.is_ascii_alphanumeric())
-        .count();
+        .position(|&b| !b.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
     let (id, rest) = rest.split_at(id_len);
     match rest {
         [] => {}
         [b';', tail @ ..] if tail.iter().all(|&b| txt::is_wsp(b)) => {}
         _ => return None,
     }
-    PolicyId::from_bytes(id).map(StsRecord::new)
+    PolicyId::from_alphanumeric(id).map(StsRecord::new)
 }
 
 struct Fields {
