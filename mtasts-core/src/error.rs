@@ -7,7 +7,9 @@ use std::fmt;
 use crate::diagnostic::{ParseError, Severity};
 use crate::domain::DomainError;
 use crate::sts::{ContentTypeError, ExtensionError, PatternError, PolicyError, PolicyIssue};
-use crate::tlsrpt::{BuilderError, EmailError, EmailIssue, FileNameError, InputError, ReportIssue};
+use crate::tlsrpt::{
+    BuilderError, EmailError, EmailIssue, FileNameError, InputError, ReportIssue, RuaIssue,
+};
 use crate::txt::RecordIssue;
 
 /// What a [`Diagnostic`](crate::Diagnostic) reports, by area.
@@ -48,6 +50,23 @@ impl Issue {
         } else {
             Severity::Error
         }
+    }
+
+    /// Returns every code a [`Diagnostic`](crate::Diagnostic) can carry, sorted and without
+    /// repeats. Bindings and validators use it to publish the full set, for example as a type
+    /// of string literals.
+    pub fn all_codes() -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = [
+            RecordIssue::CODES,
+            RuaIssue::CODES,
+            PolicyIssue::CODES,
+            ReportIssue::CODES,
+            EmailIssue::CODES,
+        ]
+        .concat();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
     }
 
     /// Returns the JSON path the issue names, for issues found in reports.
@@ -138,4 +157,32 @@ pub enum Error {
     /// An invalid TLS-RPT report file name.
     #[error(transparent)]
     FileName(#[from] FileNameError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_codes_are_sorted_kebab_case_and_unique() {
+        let codes = Issue::all_codes();
+        assert!(codes.windows(2).all(|pair| pair[0] < pair[1]));
+        for code in &codes {
+            assert!(
+                code.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{code}"
+            );
+        }
+        for code in [
+            "invalid-max-age",
+            "missing-id",
+            "rua-size-suffix",
+            "missing-time-zone",
+        ] {
+            assert!(codes.contains(&code), "{code}");
+        }
+        // Codes shared by records and policies appear once.
+        assert_eq!(codes.iter().filter(|&&c| c == "duplicate-field").count(), 1);
+    }
 }

@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod codes;
 mod diagnostic;
 pub mod domain;
 mod error;

@@ -409,37 +409,39 @@ pub enum RecordIssue {
     MissingRua,
 }
 
-impl RecordIssue {
-    pub(crate) fn code(&self) -> &'static str {
-        match self {
-            RecordIssue::NonAscii { .. } => "non-ascii",
-            RecordIssue::NotThisKind {
-                kind: RecordKind::MtaSts,
-                ..
-            } => "not-sts-record",
-            RecordIssue::NotThisKind {
-                kind: RecordKind::TlsRpt,
-                ..
-            } => "not-tlsrpt-record",
-            RecordIssue::VersionCase { .. } => "version-case",
-            RecordIssue::PresentationForm { .. } => "presentation-form",
-            RecordIssue::ExpectedSemicolon { .. } => "expected-semicolon",
-            RecordIssue::EmptyField => "empty-field",
-            RecordIssue::InvalidFieldName { .. } => "invalid-field-name",
-            RecordIssue::MissingEquals { .. } => "missing-equals",
-            RecordIssue::SpaceAroundEquals { .. } => "space-around-equals",
-            RecordIssue::SpaceBeforeSemicolon => "space-before-semicolon",
-            RecordIssue::TrailingWhitespace => "trailing-whitespace",
-            RecordIssue::InvalidExtensionValue { .. } => "invalid-extension-value",
-            RecordIssue::DuplicateField { .. } => "duplicate-field",
-            RecordIssue::FieldNameCase { .. } => "field-name-case",
-            RecordIssue::InvalidId { .. } => "invalid-id",
-            RecordIssue::MissingId => "missing-id",
-            RecordIssue::Rua(issue) => issue.code(),
-            RecordIssue::MissingRua => "missing-rua",
-        }
+crate::codes::issue_codes! {
+    RecordIssue {
+        RecordIssue::NonAscii { .. } => "non-ascii",
+        RecordIssue::NotThisKind {
+            kind: RecordKind::MtaSts,
+            ..
+        } => "not-sts-record",
+        RecordIssue::NotThisKind {
+            kind: RecordKind::TlsRpt,
+            ..
+        } => "not-tlsrpt-record",
+        RecordIssue::VersionCase { .. } => "version-case",
+        RecordIssue::PresentationForm { .. } => "presentation-form",
+        RecordIssue::ExpectedSemicolon { .. } => "expected-semicolon",
+        RecordIssue::EmptyField => "empty-field",
+        RecordIssue::InvalidFieldName { .. } => "invalid-field-name",
+        RecordIssue::MissingEquals { .. } => "missing-equals",
+        RecordIssue::SpaceAroundEquals { .. } => "space-around-equals",
+        RecordIssue::SpaceBeforeSemicolon => "space-before-semicolon",
+        RecordIssue::TrailingWhitespace => "trailing-whitespace",
+        RecordIssue::InvalidExtensionValue { .. } => "invalid-extension-value",
+        RecordIssue::DuplicateField { .. } => "duplicate-field",
+        RecordIssue::FieldNameCase { .. } => "field-name-case",
+        RecordIssue::InvalidId { .. } => "invalid-id",
+        RecordIssue::MissingId => "missing-id",
+        RecordIssue::MissingRua => "missing-rua",
     }
+    delegated {
+        RecordIssue::Rua(issue) => issue.code(),
+    }
+}
 
+impl RecordIssue {
     pub(crate) fn is_warning(&self) -> bool {
         matches!(
             self,
@@ -715,6 +717,31 @@ pub(crate) fn is_ext_value(value: &[u8]) -> bool {
         && value
             .iter()
             .all(|&b| matches!(b, 0x21..=0x3A | 0x3C | 0x3E..=0x7E))
+}
+
+/// Adds an extension field to `extensions` when its value follows `ext-value` and its name is
+/// new. A repeated name gets a `duplicate-field` warning and only the first value is kept,
+/// as RFC 8461 §3.2 asks for fields that may appear once; nothing says extensions may repeat.
+pub(crate) fn push_extension_field(
+    extensions: &mut Vec<crate::sts::Extension>,
+    field: &RawField<'_>,
+    diagnostics: &mut Diagnostics<'_>,
+) {
+    if !check_extension_value(field, diagnostics) {
+        return;
+    }
+    if extensions.iter().any(|e| e.name.as_bytes() == field.name) {
+        let span = Span::new(field.name_start, field.value_span().end);
+        let issue = RecordIssue::DuplicateField {
+            name: field.name_str(),
+        };
+        diagnostics.push(issue, span);
+        return;
+    }
+    extensions.push(crate::sts::Extension {
+        name: field.name_str(),
+        value: field.value_str(),
+    });
 }
 
 /// Checks an extension value against `ext-value` and records an error if it breaks it.

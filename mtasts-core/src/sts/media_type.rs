@@ -58,6 +58,21 @@ pub enum ContentTypeWarning {
     },
 }
 
+crate::codes::issue_codes! {
+    ContentTypeError {
+        ContentTypeError::NotTextPlain { .. } => "not-text-plain",
+        ContentTypeError::Malformed { .. } => "malformed-content-type",
+    }
+}
+
+crate::codes::issue_codes! {
+    ContentTypeWarning {
+        ContentTypeWarning::Missing => "missing-content-type",
+        ContentTypeWarning::IgnoredCharset { .. } => "ignored-charset",
+        ContentTypeWarning::MalformedParameters { .. } => "malformed-parameters",
+    }
+}
+
 type NomResult<'a, T> = IResult<&'a str, T, ()>;
 
 /// Checks the `Content-Type` of a policy response. Pass `None` when the header is missing.

@@ -101,6 +101,12 @@ pub enum PolicyError {
         /// The name given.
         name: String,
     },
+    /// An extension name the policy already has. A reader would keep only the first value.
+    #[error("duplicate extension field {name:?}")]
+    DuplicateExtension {
+        /// The name given.
+        name: String,
+    },
     /// An extension value that is empty, has leading or trailing spaces, or has control
     /// characters.
     #[error("invalid value {value:?} for extension field {name:?}")]
@@ -186,6 +192,11 @@ impl Policy {
             return Err(PolicyError::InvalidExtensionValue {
                 name: name.to_owned(),
                 value: value.to_owned(),
+            });
+        }
+        if self.extensions.iter().any(|e| e.name == name) {
+            return Err(PolicyError::DuplicateExtension {
+                name: name.to_owned(),
             });
         }
         self.extensions.push(Extension {
@@ -338,6 +349,12 @@ mod tests {
             Ok(())
         );
         assert_eq!(policy.extensions()[0].value, "managed by ops, ünïcode");
+        assert_eq!(
+            policy.push_extension("note", "again"),
+            Err(PolicyError::DuplicateExtension {
+                name: "note".into()
+            })
+        );
     }
 
     #[test]

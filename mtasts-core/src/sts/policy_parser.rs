@@ -250,55 +250,78 @@ pub enum PolicyIssue {
     TestingMode,
 }
 
-impl PolicyIssue {
-    pub(crate) fn code(&self) -> &'static str {
-        match self {
-            PolicyIssue::TooLarge { .. } => "policy-too-large",
-            PolicyIssue::InvalidUtf8 => "invalid-utf8",
-            PolicyIssue::HtmlDocument => "html-document",
-            PolicyIssue::ByteOrderMark => "byte-order-mark",
-            PolicyIssue::BlankLine => "blank-line",
-            PolicyIssue::CommentLine => "comment-line",
-            PolicyIssue::LeadingWhitespace => "leading-whitespace",
-            PolicyIssue::BareCarriageReturn => "bare-carriage-return",
-            PolicyIssue::MissingColon { .. } => "missing-colon",
-            PolicyIssue::SpaceBeforeColon { .. } => "space-before-colon",
-            PolicyIssue::InvalidFieldName { .. } => "invalid-field-name",
-            PolicyIssue::InvalidVersion { .. } => "invalid-version",
-            PolicyIssue::InvalidMode { .. } => "invalid-mode",
-            PolicyIssue::InvalidMaxAge { .. } => "invalid-max-age",
-            PolicyIssue::MaxAgeTooLong { .. } => "max-age-too-long",
-            PolicyIssue::MaxAgeClamped { .. } => "max-age-clamped",
-            PolicyIssue::MaxAgeShort { .. } => "max-age-short",
-            PolicyIssue::InvalidMx { error, .. } => match error {
-                PatternError::BareWildcard => "mx-bare-wildcard",
-                PatternError::WildcardWithoutDomain => "mx-wildcard-without-domain",
-                PatternError::MisplacedWildcard { .. } => "mx-misplaced-wildcard",
+crate::codes::issue_codes! {
+    PolicyIssue {
+        PolicyIssue::TooLarge { .. } => "policy-too-large",
+        PolicyIssue::InvalidUtf8 => "invalid-utf8",
+        PolicyIssue::HtmlDocument => "html-document",
+        PolicyIssue::ByteOrderMark => "byte-order-mark",
+        PolicyIssue::BlankLine => "blank-line",
+        PolicyIssue::CommentLine => "comment-line",
+        PolicyIssue::LeadingWhitespace => "leading-whitespace",
+        PolicyIssue::BareCarriageReturn => "bare-carriage-return",
+        PolicyIssue::MissingColon { .. } => "missing-colon",
+        PolicyIssue::SpaceBeforeColon { .. } => "space-before-colon",
+        PolicyIssue::InvalidFieldName { .. } => "invalid-field-name",
+        PolicyIssue::InvalidVersion { .. } => "invalid-version",
+        PolicyIssue::InvalidMode { .. } => "invalid-mode",
+        PolicyIssue::InvalidMaxAge { .. } => "invalid-max-age",
+        PolicyIssue::MaxAgeTooLong { .. } => "max-age-too-long",
+        PolicyIssue::MaxAgeClamped { .. } => "max-age-clamped",
+        PolicyIssue::MaxAgeShort { .. } => "max-age-short",
+        PolicyIssue::InvalidMx {
+            error: PatternError::BareWildcard,
+            ..
+        } => "mx-bare-wildcard",
+        PolicyIssue::InvalidMx {
+            error: PatternError::WildcardWithoutDomain,
+            ..
+        } => "mx-wildcard-without-domain",
+        PolicyIssue::InvalidMx {
+            error: PatternError::MisplacedWildcard { .. },
+            ..
+        } => "mx-misplaced-wildcard",
+        PolicyIssue::InvalidMx {
+            error:
                 PatternError::Domain {
-                    error: DomainError::NonAscii { .. },
+                    error: DomainError::NonAscii {
+                        a_label: Some(_), ..
+                    },
                     ..
-                } => "mx-u-label",
-                _ => "invalid-mx",
-            },
-            PolicyIssue::MxTrailingDot { .. } => "mx-trailing-dot",
-            PolicyIssue::MxIpAddress { .. } => "mx-ip-address",
-            PolicyIssue::MxPublicSuffix { .. } => "mx-public-suffix",
-            PolicyIssue::DuplicateMx { .. } => "duplicate-mx",
-            PolicyIssue::OverlappingMx { .. } => "overlapping-mx",
-            PolicyIssue::DuplicateField { .. } => "duplicate-field",
-            PolicyIssue::FieldNameCase { .. } => "field-name-case",
-            PolicyIssue::MisspelledField { .. } => "misspelled-field",
-            PolicyIssue::InvalidExtensionValue { .. } => "invalid-extension-value",
-            PolicyIssue::MissingField { field, .. } => match field {
-                RequiredField::Version => "missing-version",
-                RequiredField::Mode => "missing-mode",
-                RequiredField::MaxAge => "missing-max-age",
-                RequiredField::Mx => "missing-mx",
-            },
-            PolicyIssue::TestingMode => "testing-mode",
-        }
+                },
+            ..
+        } => "mx-u-label",
+        PolicyIssue::InvalidMx { .. } => "invalid-mx",
+        PolicyIssue::MxTrailingDot { .. } => "mx-trailing-dot",
+        PolicyIssue::MxIpAddress { .. } => "mx-ip-address",
+        PolicyIssue::MxPublicSuffix { .. } => "mx-public-suffix",
+        PolicyIssue::DuplicateMx { .. } => "duplicate-mx",
+        PolicyIssue::OverlappingMx { .. } => "overlapping-mx",
+        PolicyIssue::DuplicateField { .. } => "duplicate-field",
+        PolicyIssue::FieldNameCase { .. } => "field-name-case",
+        PolicyIssue::MisspelledField { .. } => "misspelled-field",
+        PolicyIssue::InvalidExtensionValue { .. } => "invalid-extension-value",
+        PolicyIssue::MissingField {
+            field: RequiredField::Version,
+            ..
+        } => "missing-version",
+        PolicyIssue::MissingField {
+            field: RequiredField::Mode,
+            ..
+        } => "missing-mode",
+        PolicyIssue::MissingField {
+            field: RequiredField::MaxAge,
+            ..
+        } => "missing-max-age",
+        PolicyIssue::MissingField {
+            field: RequiredField::Mx,
+            ..
+        } => "missing-mx",
+        PolicyIssue::TestingMode => "testing-mode",
     }
+}
 
+impl PolicyIssue {
     pub(crate) fn is_warning(&self) -> bool {
         matches!(
             self,
@@ -910,6 +933,14 @@ impl<'a> PolicyParser<'a> {
             self.diagnostics.push(issue, value_span);
             return;
         }
+        if self.extensions.iter().any(|e| e.name == name) {
+            let issue = PolicyIssue::DuplicateField {
+                name: name.to_owned(),
+            };
+            self.diagnostics
+                .push(issue, Span::new(name_span.start, value_span.end));
+            return;
+        }
         self.extensions.push(Extension {
             name: name.to_owned(),
             value: value.to_owned(),
@@ -1118,6 +1149,25 @@ mod tests {
         assert_eq!(similar_known_field("nmx"), Some(("mx", false)));
         assert_eq!(similar_known_field("policy_note"), None);
         assert_eq!(similar_known_field("x"), None);
+    }
+
+    #[test]
+    fn repeated_extension_keeps_the_first_value() {
+        let text = "version: STSv1\nmode: none\nmax_age: 86400\nnote: a\nnote: b\n";
+        let parsed = Policy::parse(text).unwrap();
+        let extensions: Vec<(&str, &str)> = parsed
+            .value
+            .extensions()
+            .iter()
+            .map(|e| (e.name.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(extensions, [("note", "a")]);
+        let warnings: Vec<(&str, u32, u32)> = parsed
+            .warnings
+            .iter()
+            .map(|d| (d.code(), d.line, d.column))
+            .collect();
+        assert_eq!(warnings, [("duplicate-field", 5, 1)]);
     }
 
     #[test]

@@ -60,6 +60,12 @@ pub enum ExtensionError {
         /// The value given.
         value: String,
     },
+    /// A name the record already has. A reader would keep only the first value.
+    #[error("duplicate extension field {name:?}")]
+    Duplicate {
+        /// The name given.
+        name: String,
+    },
 }
 
 /// The `id` of an `_mta-sts` record: 1 to 32 ASCII letters and digits that identify one version
@@ -228,6 +234,11 @@ impl StsRecord {
                 value: value.to_owned(),
             });
         }
+        if self.extensions.iter().any(|e| e.name == name) {
+            return Err(ExtensionError::Duplicate {
+                name: name.to_owned(),
+            });
+        }
         self.extensions.push(Extension {
             name: name.to_owned(),
             value: value.to_owned(),
@@ -326,12 +337,7 @@ impl Fields {
             };
             diagnostics.push(issue, field.name_span());
         }
-        if txt::check_extension_value(&field, diagnostics) {
-            self.extensions.push(Extension {
-                name: field.name_str(),
-                value: field.value_str(),
-            });
-        }
+        txt::push_extension_field(&mut self.extensions, &field, diagnostics);
     }
 }
 
@@ -580,6 +586,17 @@ mod tests {
         assert_eq!(
             error.first_error().unwrap().code(),
             "space-before-semicolon"
+        );
+    }
+
+    #[test]
+    fn repeated_extension_keeps_the_first_value() {
+        let parsed = StsRecord::parse("v=STSv1; id=1; x=a; x=b").unwrap();
+        assert_eq!(parsed.value.extensions().len(), 1);
+        assert_eq!(parsed.value.extensions()[0].value, "a");
+        assert_eq!(
+            warnings("v=STSv1; id=1; x=a; x=b"),
+            [("duplicate-field", 20, 3)]
         );
     }
 

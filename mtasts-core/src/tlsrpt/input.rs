@@ -151,18 +151,17 @@ fn found_list(media_types: &[String]) -> String {
     }
 }
 
-impl InputError {
-    /// Returns a stable, kebab-case code, such as `decompressed-too-large`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            InputError::InputTooLarge { .. } => "input-too-large",
-            InputError::DecompressedTooLarge { .. } => "decompressed-too-large",
-            InputError::InvalidGzip { .. } => "invalid-gzip",
-            InputError::InvalidEmail => "invalid-email",
-            InputError::NoReportPart { .. } => "no-report-part",
-        }
+crate::codes::issue_codes! {
+    InputError {
+        InputError::InputTooLarge { .. } => "input-too-large",
+        InputError::DecompressedTooLarge { .. } => "decompressed-too-large",
+        InputError::InvalidGzip { .. } => "invalid-gzip",
+        InputError::InvalidEmail => "invalid-email",
+        InputError::NoReportPart { .. } => "no-report-part",
     }
+}
 
+impl InputError {
     /// Returns `true` when the input broke one of the [`Limits`], rather than being malformed.
     pub fn is_limit(&self) -> bool {
         matches!(
@@ -275,20 +274,20 @@ pub enum EmailIssue {
     },
 }
 
-impl EmailIssue {
-    pub(crate) fn code(&self) -> &'static str {
-        match self {
-            EmailIssue::NotMultipartReport { .. } => "not-multipart-report",
-            EmailIssue::MissingHeader { .. } => "missing-header",
-            EmailIssue::SubmitterMismatch { .. } => "submitter-mismatch",
-            EmailIssue::NonstandardMediaType { .. } => "nonstandard-media-type",
-            EmailIssue::MediaTypeMismatch { .. } => "media-type-mismatch",
-            EmailIssue::MultipleReportParts { .. } => "multiple-report-parts",
-            EmailIssue::InvalidFileName { .. } => "invalid-file-name",
-            EmailIssue::FileNameMismatch { .. } => "file-name-mismatch",
-        }
+crate::codes::issue_codes! {
+    EmailIssue {
+        EmailIssue::NotMultipartReport { .. } => "not-multipart-report",
+        EmailIssue::MissingHeader { .. } => "missing-header",
+        EmailIssue::SubmitterMismatch { .. } => "submitter-mismatch",
+        EmailIssue::NonstandardMediaType { .. } => "nonstandard-media-type",
+        EmailIssue::MediaTypeMismatch { .. } => "media-type-mismatch",
+        EmailIssue::MultipleReportParts { .. } => "multiple-report-parts",
+        EmailIssue::InvalidFileName { .. } => "invalid-file-name",
+        EmailIssue::FileNameMismatch { .. } => "file-name-mismatch",
     }
+}
 
+impl EmailIssue {
     pub(crate) fn is_warning(&self) -> bool {
         true
     }

@@ -140,6 +140,11 @@ impl TlsRptRecord {
                 value: value.to_owned(),
             });
         }
+        if self.extensions.iter().any(|e| e.name == name) {
+            return Err(ExtensionError::Duplicate {
+                name: name.to_owned(),
+            });
+        }
         self.extensions.push(Extension {
             name: name.to_owned(),
             value: value.to_owned(),
@@ -200,12 +205,7 @@ impl Fields {
             };
             diagnostics.push(issue, field.name_span());
         }
-        if txt::check_extension_value(&field, diagnostics) {
-            self.extensions.push(Extension {
-                name: field.name_str(),
-                value: field.value_str(),
-            });
-        }
+        txt::push_extension_field(&mut self.extensions, &field, diagnostics);
     }
 }
 

@@ -235,36 +235,36 @@ fn display_path(path: &str) -> &str {
     if path.is_empty() { "the report" } else { path }
 }
 
-impl ReportIssue {
-    pub(crate) fn code(&self) -> &'static str {
-        match self {
-            ReportIssue::Json { .. } => "invalid-json",
-            ReportIssue::NestingTooDeep => "nesting-too-deep",
-            ReportIssue::DuplicateKey { .. } => "duplicate-member",
-            ReportIssue::InvalidType { .. } => "invalid-type",
-            ReportIssue::MissingMember { .. } => "missing-member",
-            ReportIssue::InvalidDateTime { .. } => "invalid-datetime",
-            ReportIssue::InvalidCount { .. } => "invalid-count",
-            ReportIssue::CountTooLarge { .. } => "count-too-large",
-            ReportIssue::CountAsString { .. } => "count-as-string",
-            ReportIssue::StringForArray { .. } => "string-for-array",
-            ReportIssue::JsonArrayInString { .. } => "json-array-in-string",
-            ReportIssue::ObjectForArray { .. } => "object-for-array",
-            ReportIssue::MissingTimeZone { .. } => "missing-time-zone",
-            ReportIssue::DateTimeQuirk { .. } => "datetime-format",
-            ReportIssue::EmptyString { .. } => "empty-string",
-            ReportIssue::Null { .. } => "null-member",
-            ReportIssue::MissingOptional { .. } => "missing-optional-member",
-            ReportIssue::InvalidIpAddress { .. } => "invalid-ip-address",
-            ReportIssue::UnknownResultType { .. } => "unknown-result-type",
-            ReportIssue::UnknownPolicyType { .. } => "unknown-policy-type",
-            ReportIssue::CountMismatch { .. } => "count-mismatch",
-            ReportIssue::EndBeforeStart { .. } => "end-before-start",
-            ReportIssue::UnknownMember { .. } => "unknown-member",
-            ReportIssue::TooManyIssues { .. } => "too-many-issues",
-        }
+crate::codes::issue_codes! {
+    ReportIssue {
+        ReportIssue::Json { .. } => "invalid-json",
+        ReportIssue::NestingTooDeep => "nesting-too-deep",
+        ReportIssue::DuplicateKey { .. } => "duplicate-member",
+        ReportIssue::InvalidType { .. } => "invalid-type",
+        ReportIssue::MissingMember { .. } => "missing-member",
+        ReportIssue::InvalidDateTime { .. } => "invalid-datetime",
+        ReportIssue::InvalidCount { .. } => "invalid-count",
+        ReportIssue::CountTooLarge { .. } => "count-too-large",
+        ReportIssue::CountAsString { .. } => "count-as-string",
+        ReportIssue::StringForArray { .. } => "string-for-array",
+        ReportIssue::JsonArrayInString { .. } => "json-array-in-string",
+        ReportIssue::ObjectForArray { .. } => "object-for-array",
+        ReportIssue::MissingTimeZone { .. } => "missing-time-zone",
+        ReportIssue::DateTimeQuirk { .. } => "datetime-format",
+        ReportIssue::EmptyString { .. } => "empty-string",
+        ReportIssue::Null { .. } => "null-member",
+        ReportIssue::MissingOptional { .. } => "missing-optional-member",
+        ReportIssue::InvalidIpAddress { .. } => "invalid-ip-address",
+        ReportIssue::UnknownResultType { .. } => "unknown-result-type",
+        ReportIssue::UnknownPolicyType { .. } => "unknown-policy-type",
+        ReportIssue::CountMismatch { .. } => "count-mismatch",
+        ReportIssue::EndBeforeStart { .. } => "end-before-start",
+        ReportIssue::UnknownMember { .. } => "unknown-member",
+        ReportIssue::TooManyIssues { .. } => "too-many-issues",
     }
+}
 
+impl ReportIssue {
     pub(crate) fn is_warning(&self) -> bool {
         !matches!(
             self,

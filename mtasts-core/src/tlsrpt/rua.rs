@@ -200,23 +200,23 @@ pub enum RuaIssue {
     },
 }
 
-impl RuaIssue {
-    pub(crate) fn code(&self) -> &'static str {
-        match self {
-            RuaIssue::EmptyUri { .. } => "rua-empty-uri",
-            RuaIssue::SizeSuffix { .. } => "rua-size-suffix",
-            RuaIssue::MissingScheme { .. } => "rua-missing-scheme",
-            RuaIssue::UnsupportedScheme { .. } => "rua-unsupported-scheme",
-            RuaIssue::InvalidCharacter { .. } => "invalid-rua-uri",
-            RuaIssue::InvalidPort { .. } => "invalid-rua-port",
-            RuaIssue::InvalidMailtoAddress { .. } => "invalid-mailto-address",
-            RuaIssue::MailtoTrailingDot { .. } => "mailto-trailing-dot",
-            RuaIssue::MailtoHeaderFields { .. } => "mailto-header-fields",
-            RuaIssue::MissingHost { .. } => "rua-missing-host",
-            RuaIssue::InvalidHost { .. } => "invalid-rua-host",
-        }
+crate::codes::issue_codes! {
+    RuaIssue {
+        RuaIssue::EmptyUri { .. } => "rua-empty-uri",
+        RuaIssue::SizeSuffix { .. } => "rua-size-suffix",
+        RuaIssue::MissingScheme { .. } => "rua-missing-scheme",
+        RuaIssue::UnsupportedScheme { .. } => "rua-unsupported-scheme",
+        RuaIssue::InvalidCharacter { .. } => "invalid-rua-uri",
+        RuaIssue::InvalidPort { .. } => "invalid-rua-port",
+        RuaIssue::InvalidMailtoAddress { .. } => "invalid-mailto-address",
+        RuaIssue::MailtoTrailingDot { .. } => "mailto-trailing-dot",
+        RuaIssue::MailtoHeaderFields { .. } => "mailto-header-fields",
+        RuaIssue::MissingHost { .. } => "rua-missing-host",
+        RuaIssue::InvalidHost { .. } => "invalid-rua-host",
     }
+}
 
+impl RuaIssue {
     pub(crate) fn is_warning(&self) -> bool {
         matches!(
             self,
