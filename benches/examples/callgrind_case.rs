@@ -9,16 +9,23 @@
 //!
 //! The first argument names the case (run without arguments for the list), the second the
 //! number of iterations (10000 by default). Each case is checked once before the loop, as in
-//! the benchmarks, so a profile never shows an error path.
+//! the benchmarks, so a profile never shows an error path. The input is built and checked in
+//! a run of 0 iterations too, so subtracting that run's count leaves the loop's.
+//!
+//! The `report-1mb-*` and `summary-*` cases take millions of instructions per iteration: run
+//! them with 10 to 20 iterations.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
 use mail_auth::common::parse::TxtRecordParser;
+use mtasts_benches::tlsrpt::{self, PlainReport, ReportInput};
 use mtasts_benches::*;
+use mtasts_core::ParseOptions;
 use mtasts_core::sts::{Policy, StsRecord};
+use mtasts_core::tlsrpt::{Limits, ReceivedReport, Report, TlsRptRecord};
 
-const CASES: [&str; 14] = [
+const CASES: &[&str] = &[
     "record-mtasts",
     "record-mail-auth",
     "record-mailrs",
@@ -33,6 +40,18 @@ const CASES: [&str; 14] = [
     "mx-50-no-hit-mtasts",
     "mx-50-no-hit-mailrs",
     "mx-50-hit-last-mtasts",
+    "tlsrpt-record-mtasts",
+    "tlsrpt-record-mail-auth",
+    "tlsrpt-record-mailrs",
+    "report-small-mtasts",
+    "report-small-mail-auth",
+    "report-small-derive",
+    "report-1mb-mtasts",
+    "report-1mb-mail-auth",
+    "report-1mb-mailrs",
+    "report-1mb-derive",
+    "report-1mb-gzip-mtasts",
+    "summary-1000-mtasts",
 ];
 
 fn policy_case(name: &str) -> &'static PolicyMatchCase {
@@ -120,9 +139,99 @@ fn prepare(case: &str) -> Option<Box<dyn Fn()>> {
                 ));
             })
         }
+        _ => return prepare_tlsrpt(case),
+    };
+    Some(run)
+}
+
+/// Returns the loop body of a TLS-RPT case after checking its result once, or `None` for an
+/// unknown case.
+fn prepare_tlsrpt(case: &str) -> Option<Box<dyn Fn()>> {
+    let run: Box<dyn Fn()> = match case {
+        "tlsrpt-record-mtasts" => {
+            tlsrpt::check_mtasts_tlsrpt_record();
+            Box::new(|| {
+                drop(black_box(TlsRptRecord::parse(black_box(
+                    tlsrpt::TLSRPT_RECORD,
+                ))))
+            })
+        }
+        "tlsrpt-record-mail-auth" => {
+            tlsrpt::check_mail_auth_tlsrpt_record();
+            Box::new(|| {
+                let data = black_box(tlsrpt::TLSRPT_RECORD).as_bytes();
+                drop(black_box(mail_auth::mta_sts::TlsRpt::parse(data)));
+            })
+        }
+        "tlsrpt-record-mailrs" => {
+            tlsrpt::check_mailrs_tlsrpt_record();
+            Box::new(|| {
+                let record = black_box(tlsrpt::TLSRPT_RECORD);
+                drop(black_box(mailrs_tls_rpt::TlsRptRecord::parse(record)));
+            })
+        }
+        "report-small-mtasts" => mtasts_report(tlsrpt::report_small()),
+        "report-small-mail-auth" => mail_auth_report(tlsrpt::report_small()),
+        "report-small-derive" => derive_report(tlsrpt::report_small()),
+        "report-1mb-mtasts" => mtasts_report(tlsrpt::report_1mb()),
+        "report-1mb-mail-auth" => mail_auth_report(tlsrpt::report_1mb()),
+        "report-1mb-derive" => derive_report(tlsrpt::report_1mb()),
+        "report-1mb-mailrs" => {
+            let input = tlsrpt::report_1mb();
+            tlsrpt::check_mailrs_report(&input);
+            Box::new(move || {
+                let json = black_box(input.json.as_slice());
+                drop(black_box(serde_json::from_slice::<mailrs_tls_rpt::Report>(
+                    json,
+                )));
+            })
+        }
+        "report-1mb-gzip-mtasts" => {
+            let input = tlsrpt::report_1mb();
+            let compressed = tlsrpt::gzip(&input.json);
+            tlsrpt::check_mtasts_gzip_report(&input, &compressed);
+            let limits = Limits::default();
+            Box::new(move || {
+                let data = black_box(compressed.as_slice());
+                drop(black_box(ReceivedReport::read(
+                    data,
+                    ParseOptions::default(),
+                    &limits,
+                )));
+            })
+        }
+        "summary-1000-mtasts" => {
+            let reports = tlsrpt::summary_reports();
+            let parsed = tlsrpt::parse_mtasts_reports(&reports);
+            tlsrpt::check_mtasts_summary(&reports, &parsed);
+            Box::new(move || drop(black_box(tlsrpt::summarize(black_box(&parsed)))))
+        }
         _ => return None,
     };
     Some(run)
+}
+
+fn mtasts_report(input: ReportInput) -> Box<dyn Fn()> {
+    tlsrpt::check_mtasts_report(&input);
+    Box::new(move || drop(black_box(Report::from_json(black_box(&input.json)))))
+}
+
+fn mail_auth_report(input: ReportInput) -> Box<dyn Fn()> {
+    tlsrpt::check_mail_auth_report(&input);
+    Box::new(move || {
+        let json = black_box(input.json.as_slice());
+        drop(black_box(mail_auth::report::tlsrpt::TlsReport::parse_json(
+            json,
+        )));
+    })
+}
+
+fn derive_report(input: ReportInput) -> Box<dyn Fn()> {
+    tlsrpt::check_plain_report(&input);
+    Box::new(move || {
+        let json = black_box(input.json.as_slice());
+        drop(black_box(serde_json::from_slice::<PlainReport>(json)));
+    })
 }
 
 fn mtasts_policy_match(case: &'static PolicyMatchCase) -> Box<dyn Fn()> {

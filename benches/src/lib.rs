@@ -3,7 +3,10 @@
 //!
 //! Each benchmark calls the matching `check_*` function once before timing, so that no
 //! implementation is timed on an error path or on a wrong result. `tests/checks.rs` runs the
-//! same checks under `cargo test`.
+//! same checks under `cargo test`. The MTA-STS inputs are in this file, the TLS-RPT record and
+//! the generated reports in [`tlsrpt`].
+
+pub mod tlsrpt;
 
 use mailrs_mta_sts::Decision;
 use mtasts_core::sts::{Mode, MxPattern, Policy, StsRecord};

@@ -37,3 +37,28 @@ fn mx_pattern_corpus() {
 fn content_type_corpus() {
     replay("content_type", mtasts_fuzz::content_type);
 }
+
+#[test]
+fn tlsrpt_record_corpus() {
+    replay("tlsrpt_record", mtasts_fuzz::tlsrpt_record);
+}
+
+#[test]
+fn txt_presentation_corpus() {
+    replay("txt_presentation", mtasts_fuzz::txt_presentation);
+}
+
+#[test]
+fn report_json_corpus() {
+    replay("report_json", mtasts_fuzz::report_json);
+}
+
+#[test]
+fn report_input_corpus() {
+    replay("report_input", mtasts_fuzz::report_input);
+}
+
+#[test]
+fn report_filename_corpus() {
+    replay("report_filename", mtasts_fuzz::report_filename);
+}

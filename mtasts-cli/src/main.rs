@@ -1,8 +1,9 @@
-//! The `mtasts` command: validates MTA-STS policies and `_mta-sts` records, and matches MX
-//! hosts against a policy.
+//! The `mtasts` command: validates MTA-STS policies and `_mta-sts` records, TLS-RPT records and
+//! reports, matches MX hosts against a policy, and summarises TLS-RPT reports.
 //!
 //! Exit status: 0 when the input is valid (warnings allowed) and every host matched, 1 when it
-//! is invalid or a host matched no pattern, 2 for bad usage or unreadable input.
+//! is invalid or a host matched no pattern, 2 for bad usage or unreadable input. `report
+//! summarize` reads many files and exits 1 when any of them is unreadable or invalid.
 
 mod render;
 mod report;
@@ -28,8 +29,10 @@ const MAX_INPUT_SIZE: u64 = 16 * 1024 * 1024;
 #[command(
     name = "mtasts",
     version,
-    about = "Validate MTA-STS policies and records (RFC 8461) and match MX hosts against a policy",
-    after_help = "Exit status: 0 valid, 1 invalid or no match, 2 bad usage or unreadable input."
+    about = "Validate MTA-STS policies and records (RFC 8461) and TLS-RPT records and reports \
+             (RFC 8460), match MX hosts against a policy, and summarise TLS-RPT reports",
+    after_help = "Exit status: 0 valid, 1 invalid or no match, 2 bad usage or unreadable input \
+                  (report summarize: 1 when any file is unreadable or invalid)."
 )]
 struct Cli {
     #[command(subcommand)]
