@@ -117,8 +117,17 @@ pub(crate) fn scan_domain(name: &str) -> Result<bool, DomainError> {
             a_label: to_a_label(name),
         });
     }
+    scan_ldh(name.as_bytes())
+}
+
+/// Checks ASCII bytes as [`check_domain`] does and returns whether they have upper-case
+/// letters. A byte above 0x7F is an invalid character here; [`scan_domain`] reports non-ASCII
+/// names as U-labels before calling this.
+pub(crate) fn scan_ldh(bytes: &[u8]) -> Result<bool, DomainError> {
+    if bytes.is_empty() {
+        return Err(DomainError::Empty);
+    }
     // One pass: characters are checked as they come, each label when its dot is reached.
-    let bytes = name.as_bytes();
     let mut label_start = 0;
     let mut has_uppercase = false;
     for (i, &byte) in bytes.iter().enumerate() {
@@ -141,8 +150,10 @@ pub(crate) fn scan_domain(name: &str) -> Result<bool, DomainError> {
         return Err(DomainError::TrailingDot);
     }
     check_label(bytes, label_start, bytes.len())?;
-    if name.len() > MAX_TEXT_LENGTH {
-        return Err(DomainError::NameTooLong { length: name.len() });
+    if bytes.len() > MAX_TEXT_LENGTH {
+        return Err(DomainError::NameTooLong {
+            length: bytes.len(),
+        });
     }
     Ok(has_uppercase)
 }

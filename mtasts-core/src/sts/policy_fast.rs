@@ -36,7 +36,6 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
     while start < bytes.len() {
         let end = start + find_line_break(&bytes[start..]);
         let line = &bytes[start..end];
-        let line_start = start;
         start = match &bytes[end..] {
             [] => end,
             [b'\n', ..] => end + 1,
@@ -58,7 +57,7 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
             }
             Field::MaxAge if max_age.is_none() => max_age = Some(seconds(value)?),
             Field::Mx => {
-                let value_start = line_start + (value.as_ptr() as usize - line.as_ptr() as usize);
+                let value_start = value.as_ptr() as usize - bytes.as_ptr() as usize;
                 let value = text.get(value_start..value_start + value.len())?;
                 let pattern = MxPattern::new(value).ok()?;
                 if lint_mx_value(&pattern) || seen.check(&mx, &pattern).is_some() {
