@@ -156,12 +156,13 @@ impl Serialize for Diagnostic {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ParseOptions {
     /// Report every warning as an error, so that only input that follows the grammar exactly
-    /// and has no risky value is accepted.
+    /// and has no risky value is accepted. Advisory warnings stay warnings: those about valid
+    /// TLS-RPT reports that skip a recommendation (see [`Issue::is_advisory`]).
     pub strict: bool,
 }
 
 impl ParseOptions {
-    /// Options for strict parsing: every warning becomes an error.
+    /// Options for strict parsing: every warning but an advisory one becomes an error.
     pub const STRICT: ParseOptions = ParseOptions { strict: true };
 }
 
@@ -241,7 +242,7 @@ impl<'a> Diagnostics<'a> {
     pub(crate) fn push(&mut self, issue: impl Into<Issue>, span: Span) {
         let issue = issue.into();
         let severity = match issue.severity() {
-            Severity::Warning if self.strict => Severity::Error,
+            Severity::Warning if self.strict && !issue.is_advisory() => Severity::Error,
             severity => severity,
         };
         self.push_with_severity(issue, span, severity);

@@ -77,6 +77,16 @@ impl Issue {
         }
     }
 
+    /// Returns `true` for a warning about valid input that a reader should still notice, such
+    /// as TLS-RPT failure counts that disagree, which RFC 8460 §4 allows. Strict parsing leaves
+    /// these warnings; every other warning becomes an error.
+    pub fn is_advisory(&self) -> bool {
+        match self {
+            Issue::Report(issue) => issue.is_advisory(),
+            _ => false,
+        }
+    }
+
     /// Returns a one-line suggestion for fixing the input.
     pub fn hint(&self) -> Cow<'static, str> {
         match self {

@@ -149,6 +149,12 @@ pub fn parse(text: &str) -> Option<(Timestamp, Vec<DateTimeQuirk>)> {
         }
     };
     let timestamp = offset.to_timestamp(civil).ok()?;
+    // A positive offset early on 0000-01-01 gives an instant before year 0 in UTC, which
+    // `format` cannot write as a four-digit year. Rejecting it keeps every parsed report
+    // writable as JSON that reads back.
+    if Offset::UTC.to_datetime(timestamp).year() < 0 {
+        return None;
+    }
     Some((timestamp, quirks))
 }
 
@@ -238,9 +244,21 @@ mod tests {
             "2016-04-01T00:00:00Z ",
             "16-04-01T00:00:00Z",
             "2016-04-01T00:00:00ZZ",
+            "0000-01-01T00:00:00+00:01",
         ] {
             assert!(parse(text).is_none(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn parse_accepts_year_zero_in_utc() {
+        assert_eq!(seconds("0000-01-01T00:00:00Z"), (-62_167_219_200, vec![]));
+        assert_eq!(
+            seconds("0000-01-01T00:01:00+00:01"),
+            (-62_167_219_200, vec![])
+        );
+        let (timestamp, _) = parse("0000-01-01T00:00:00Z").unwrap();
+        assert_eq!(format(timestamp), "0000-01-01T00:00:00Z");
     }
 
     #[test]

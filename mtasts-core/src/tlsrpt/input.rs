@@ -13,7 +13,9 @@
 //!
 //! The report body is authoritative: where the email's `TLS-Report-Submitter` or the
 //! attachment's file name disagrees with it, the disagreement is a warning and the body is used
-//! (RFC 8460 §5.6).
+//! (RFC 8460 §5.6). NOTE: `TLS-Report-Domain` and the `Subject` are returned as sent in
+//! [`EmailHeaders`] and are not compared with the body or checked against the RFC 8460 §5.3
+//! subject grammar.
 //!
 //! Every limit that protects against hostile input is in [`Limits`].
 

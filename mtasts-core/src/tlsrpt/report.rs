@@ -5,7 +5,10 @@
 //! Reading a report, with the quirks of real reporters, is in [`Report::from_json`]. Writing
 //! one is [`Report::to_json`]: arrays for `policy-string` and `mx-host` (erratum 6241), RFC 3339
 //! times in UTC with `Z`, every optional field left out when it has no value, and
-//! `policy-domain`, `policy-string`, `mx-host` and `failure-details` always present.
+//! `policy-domain`, `policy-string`, `mx-host` and `failure-details` always present. RFC 8460
+//! does not say what the first three hold for `no-policy-found`, and some readers require
+//! `policy-domain`, so a policy without a domain is written with `"policy-domain": ""`, which
+//! this crate's reader warns about.
 
 use std::fmt;
 use std::net::IpAddr;

@@ -12,14 +12,26 @@
 //!   as Microsoft sends TLSA records: the inner array is decoded.
 //! - date-times without an offset (taken as UTC), with a space for `T`, or with second 60.
 //! - an empty string or `null` for an optional field, which is treated as absent.
-//! - a missing `contact-info`, `failure-details` or (for `no-policy-found`) `policy-domain`.
+//! - a missing `contact-info`, `failure-details` or `policy-domain`, in every policy type. The
+//!   Postfix report in the test corpus leaves `policy-domain` out of a `no-policy-found` policy.
+//! - a missing `policy-string` or `mx-host`, read as an empty list without a diagnostic.
+//!   RFC 8460 does not say what they hold for `no-policy-found`, and the Google and Microsoft
+//!   reports in the test corpus leave `mx-host` out of `sts` policies.
+//! - a `failure-details` entry with only `result-type` and `failed-session-count`, without a
+//!   diagnostic. The RFC's own example leaves out `receiving-ip` and `failure-reason-code`, and
+//!   `sts-policy-fetch-error` has no MX to name.
 //! - `policies` as a single object instead of an array, and counts written as strings of
 //!   digits.
 //! - an invalid IP address, which is dropped, and unregistered `result-type` or
-//!   `policy-type` values, which are kept.
+//!   `policy-type` values, which are kept. IPv6 addresses may be in any RFC 4291 text form,
+//!   such as upper-case or uncompressed, and [`Report::to_json`] writes them in RFC 5952 form.
+//!   IPv4 octets with leading zeros are invalid, as in the RFC 8460 §4.4 grammar.
 //! - detail counts that do not add up to `total-failure-session-count`. Failure types may
-//!   overlap (RFC 8460 §4), so this is only ever a warning.
-//! - members the schema does not define, which are ignored.
+//!   overlap (RFC 8460 §4), so this is a warning, not an error. NOTE: strict parsing raises it
+//!   like every warning, so it rejects conformant reports whose failure types overlap.
+//! - members the schema does not define, which are ignored. These include
+//!   `additional-info-uri`, the name under which RFC 8460 §4.4 describes
+//!   `additional-information`: only the schema keys are read.
 //!
 //! Member names must be unique in every object (RFC 7493 §2.3). Nesting deeper than 127 levels,
 //! counting the report object as 1, is rejected by the JSON reader before it can exhaust the
@@ -100,7 +112,8 @@ pub enum ReportIssue {
     InvalidCount {
         /// Path of the value.
         path: String,
-        /// The value as sent.
+        /// The value as read: a string as sent, a number as the JSON reader converted it,
+        /// such as `10` for `1e1`.
         value: String,
     },
     /// A count beyond 2^53 - 1, which JSON readers may not represent exactly.
@@ -223,6 +236,23 @@ pub enum ReportIssue {
         /// Path of the member.
         path: String,
     },
+    /// A UTF-8 byte order mark before the JSON text, which RFC 8259 §8.1 does not allow.
+    #[error("byte order mark before the JSON text")]
+    ByteOrderMark,
+    /// A noncharacter such as U+FFFF in the text, which I-JSON forbids (RFC 7493 §2.1).
+    #[error("{count} noncharacter code points, the first U+{first:04X}")]
+    Noncharacter {
+        /// How many the text has.
+        count: usize,
+        /// The first one.
+        first: u32,
+    },
+    /// A date range other than one whole UTC day, which RFC 8460 §4.1 asks reports to cover.
+    #[error("{path}: the date range is not one UTC day")]
+    DateRangeNotADay {
+        /// Path of the date range.
+        path: String,
+    },
     /// More issues than the reader records. It is an error when any of those not recorded is.
     #[error("{omitted} more issues found from here on were counted but not recorded")]
     TooManyIssues {
@@ -261,10 +291,22 @@ crate::codes::issue_codes! {
         ReportIssue::EndBeforeStart { .. } => "end-before-start",
         ReportIssue::UnknownMember { .. } => "unknown-member",
         ReportIssue::TooManyIssues { .. } => "too-many-issues",
+        ReportIssue::ByteOrderMark => "byte-order-mark",
+        ReportIssue::Noncharacter { .. } => "noncharacter",
+        ReportIssue::DateRangeNotADay { .. } => "date-range-not-a-day",
     }
 }
 
 impl ReportIssue {
+    /// Returns `true` for warnings about valid reports: what RFC 8460 recommends but does not
+    /// require, and counts that may legitimately disagree. Strict parsing leaves them warnings.
+    pub(crate) fn is_advisory(&self) -> bool {
+        matches!(
+            self,
+            ReportIssue::CountMismatch { .. } | ReportIssue::DateRangeNotADay { .. }
+        )
+    }
+
     pub(crate) fn is_warning(&self) -> bool {
         !matches!(
             self,
@@ -283,7 +325,9 @@ impl ReportIssue {
         match self {
             ReportIssue::Json { .. }
             | ReportIssue::NestingTooDeep
-            | ReportIssue::TooManyIssues { .. } => None,
+            | ReportIssue::TooManyIssues { .. }
+            | ReportIssue::ByteOrderMark
+            | ReportIssue::Noncharacter { .. } => None,
             ReportIssue::DuplicateKey { path, .. }
             | ReportIssue::InvalidType { path, .. }
             | ReportIssue::MissingMember { path }
@@ -304,7 +348,8 @@ impl ReportIssue {
             | ReportIssue::UnknownPolicyType { path, .. }
             | ReportIssue::CountMismatch { path, .. }
             | ReportIssue::EndBeforeStart { path }
-            | ReportIssue::UnknownMember { path } => Some(path),
+            | ReportIssue::UnknownMember { path }
+            | ReportIssue::DateRangeNotADay { path } => Some(path),
         }
     }
 
@@ -358,6 +403,13 @@ impl ReportIssue {
             ReportIssue::TooManyIssues { .. } => {
                 "fix the issues listed, then validate the report again".into()
             }
+            ReportIssue::ByteOrderMark => "save the report without a byte order mark".into(),
+            ReportIssue::Noncharacter { .. } => {
+                "remove the noncharacters; I-JSON text must not contain them".into()
+            }
+            ReportIssue::DateRangeNotADay { .. } => {
+                "cover one UTC day: 00:00:00Z to the next day's 00:00:00Z or 23:59:59Z".into()
+            }
         }
     }
 }
@@ -396,6 +448,15 @@ impl Report {
         json: &[u8],
         options: ParseOptions,
     ) -> Result<Parsed<Report>, ParseError> {
+        // RFC 8259 §8.1 does not allow a byte order mark, but lets readers ignore one.
+        let offset = if json.starts_with(BYTE_ORDER_MARK) {
+            3
+        } else {
+            0
+        };
+        let whole = json;
+        let json = &whole[offset..];
+        let shift = |span: Span| Span::new(span.start + offset, span.end + offset);
         let mut context = Context::default();
         let mut reader = serde_json::Deserializer::from_slice(json);
         let result = ReportSeed(&mut context)
@@ -404,11 +465,22 @@ impl Report {
                 reader.end()?;
                 Ok(report)
             });
-        let mut diagnostics = Diagnostics::new(json, options);
+        let mut diagnostics = Diagnostics::new(whole, options);
+        if offset > 0 {
+            diagnostics.push(ReportIssue::ByteOrderMark, Span::new(0, offset));
+        }
+        let mut locator = json_path::Locator::new(json);
         if let Err(error) = &result
             && !(context.rejected && context.fatal.is_none())
         {
-            let span = error_span(json, error);
+            // The JSON reader stops at or after the end of the value it last read, so an error
+            // about a value is placed at the value its path names, when the path is found.
+            let span = context
+                .fatal_value
+                .take()
+                .map(|segments| value_span(json, &mut locator, &segments))
+                .filter(|span| !span.is_empty())
+                .unwrap_or_else(|| error_span(json, error));
             let issue = match context.fatal.take() {
                 Some(issue) => issue,
                 None if error.to_string().starts_with("recursion limit exceeded") => {
@@ -418,24 +490,22 @@ impl Report {
                     message: message_without_position(error),
                 },
             };
-            diagnostics.push_with_severity(issue.into(), span, Severity::Error);
+            diagnostics.push_with_severity(issue.into(), shift(span), Severity::Error);
         }
-        let mut locator = json_path::Locator::new(json);
+        if let Some((start, count, first)) = find_noncharacters(json) {
+            let issue = ReportIssue::Noncharacter { count, first };
+            let width = char::from_u32(first).map_or(1, char::len_utf8);
+            diagnostics.push(issue, shift(Span::new(start, start + width)));
+        }
         let mut located: Vec<(ReportIssue, Span)> = Vec::with_capacity(context.found.len());
         for found in context.found {
-            let (start, end) = locator.locate(&found.segments);
-            // Point at the start of a container rather than underlining all of it.
-            let end = if matches!(json.get(start), Some(b'{' | b'[')) {
-                start + 1
-            } else {
-                end
-            };
-            located.push((found.issue, Span::new(start, end)));
+            let span = value_span(json, &mut locator, &found.segments);
+            located.push((found.issue, span));
         }
         // In input order, lines and columns are counted in one pass over the input.
         located.sort_by_key(|(_, span)| span.start);
         for (issue, span) in located {
-            diagnostics.push(issue, span);
+            diagnostics.push(issue, shift(span));
         }
         if let Some(segments) = &context.first_omitted {
             let (start, _) = locator.locate(segments);
@@ -443,9 +513,10 @@ impl Report {
                 omitted: context.omitted,
             };
             if context.omitted_error {
-                diagnostics.push_with_severity(issue.into(), Span::at(start), Severity::Error);
+                let span = shift(Span::at(start));
+                diagnostics.push_with_severity(issue.into(), span, Severity::Error);
             } else {
-                diagnostics.push(issue, Span::at(start));
+                diagnostics.push(issue, shift(Span::at(start)));
             }
         }
         match result {
@@ -453,6 +524,44 @@ impl Report {
             Err(_) => Err(diagnostics.into_error()),
         }
     }
+}
+
+/// Returns the span of the value that `segments` names: the whole value, or only the first
+/// byte of an object or array rather than all of it.
+fn value_span(json: &[u8], locator: &mut json_path::Locator<'_>, segments: &[Segment]) -> Span {
+    let (start, end) = locator.locate(segments);
+    let end = if matches!(json.get(start), Some(b'{' | b'[')) {
+        start + 1
+    } else {
+        end
+    };
+    Span::new(start, end)
+}
+
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// Finds the noncharacters of the text (U+FDD0 to U+FDEF, and the last two code points of
+/// every plane), which RFC 7493 §2.1 forbids. Returns the offset of the first, the count and
+/// the first one. All of them are encoded with a lead byte of 0xEF or above, so text without
+/// such a byte, which is nearly every report, is passed over in one fast scan.
+fn find_noncharacters(json: &[u8]) -> Option<(usize, usize, u32)> {
+    let has_candidates = json
+        .chunks(256)
+        .any(|chunk| chunk.iter().fold(0u8, |max, &b| max.max(b)) >= 0xEF);
+    if !has_candidates {
+        return None;
+    }
+    let text = std::str::from_utf8(json).ok()?;
+    let mut found = None;
+    let mut count = 0;
+    for (offset, c) in text.char_indices() {
+        let code = u32::from(c);
+        if (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE {
+            count += 1;
+            found.get_or_insert((offset, code));
+        }
+    }
+    found.map(|(offset, first)| (offset, count, first))
 }
 
 /// Returns the byte range serde_json's error position points at: one byte at its line and
@@ -492,6 +601,9 @@ struct Context {
     found: Vec<Found>,
     /// The error that stopped reading, with the path where it happened.
     fatal: Option<ReportIssue>,
+    /// Path of the value the fatal error is about, when it is about a value rather than a
+    /// member name.
+    fatal_value: Option<Vec<Segment>>,
     /// Set when reading stopped because of errors already in `found`.
     rejected: bool,
     /// Issues found after `found` reached [`MAX_ISSUES`], counted only.
@@ -561,9 +673,16 @@ impl Context {
         E::custom("report rejected")
     }
 
+    /// Stores an error about the value at the current path that stops reading, and returns
+    /// the error to propagate.
+    fn fail_at_value<E: de::Error>(&mut self, issue: ReportIssue) -> E {
+        self.fatal_value = Some(self.path.clone());
+        self.fail(issue)
+    }
+
     fn invalid_type<E: de::Error>(&mut self, expected: &'static str, found: &'static str) -> E {
         let path = self.path_string();
-        self.fail(ReportIssue::InvalidType {
+        self.fail_at_value(ReportIssue::InvalidType {
             path,
             expected,
             found,
@@ -866,14 +985,14 @@ fn count<'de, A: MapAccess<'de>>(map: &mut A, context: &mut Context) -> Result<u
         }
         Scalar::Negative(n) => {
             let path = context.path_string();
-            return Err(context.fail(ReportIssue::InvalidCount {
+            return Err(context.fail_at_value(ReportIssue::InvalidCount {
                 path,
                 value: n.to_string(),
             }));
         }
         Scalar::Float(f) => {
             let path = context.path_string();
-            return Err(context.fail(ReportIssue::InvalidCount {
+            return Err(context.fail_at_value(ReportIssue::InvalidCount {
                 path,
                 value: f.to_string(),
             }));
@@ -881,7 +1000,7 @@ fn count<'de, A: MapAccess<'de>>(map: &mut A, context: &mut Context) -> Result<u
         Scalar::Str(s) => {
             let path = context.path_string();
             let value = format!("{s:?}");
-            return Err(context.fail(ReportIssue::InvalidCount { path, value }));
+            return Err(context.fail_at_value(ReportIssue::InvalidCount { path, value }));
         }
         other => return Err(context.invalid_type("an integer", other.type_name())),
     };
@@ -1253,8 +1372,18 @@ fn visit_date_range<'de, A: MapAccess<'de>>(
     };
     if end < start {
         context.record(|path| ReportIssue::EndBeforeStart { path });
+    } else if !is_one_utc_day(start, end) {
+        context.record(|path| ReportIssue::DateRangeNotADay { path });
     }
     Ok(Some(DateRange { start, end }))
+}
+
+/// Returns `true` when the range starts at a UTC midnight and ends at the next one or one
+/// second before it, the two forms reporters use for "00:00-24:00".
+fn is_one_utc_day(start: jiff::Timestamp, end: jiff::Timestamp) -> bool {
+    const DAY: i64 = 86_400;
+    let (start, end) = (start.as_second(), end.as_second());
+    start.rem_euclid(DAY) == 0 && (end - start == DAY || end - start == DAY - 1)
 }
 
 /// Reads `policies`: an array of policy entries, or with a warning a single entry.
@@ -1379,7 +1508,8 @@ fn visit_policy_result<'de, A: MapAccess<'de>>(
         .iter()
         .fold(0u64, |sum, d| sum.saturating_add(d.failed_session_count));
     let total = summary.total_failure_session_count;
-    if sum != total && !(sum == 0 && failure_details.is_empty()) {
+    // Failure types may overlap (RFC 8460 §4), so only a smaller sum means missing details.
+    if sum < total && !failure_details.is_empty() {
         context.record(|path| ReportIssue::CountMismatch { path, total, sum });
     }
     Ok(Some(PolicyResult {
@@ -1588,6 +1718,9 @@ fn visit_detail<'de, A: MapAccess<'de>>(
     let Some(result_type) = result_type else {
         return Ok(None);
     };
+    // RFC 8460 §4.3.1 and §4.3.3 say reporters should give a failure-reason-code for
+    // certificate-not-trusted and validation-failure. Google's reports leave it out, and a
+    // warning on every one of them would bury the ones that matter, so none is given.
     detail.result_type = result_type;
     Ok(Some(detail))
 }
