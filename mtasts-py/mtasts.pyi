@@ -1,20 +1,33 @@
 """Type stubs for the mtasts extension module (built from mtasts-py/src by maturin)."""
 
-from typing import Literal, final
+from collections.abc import Iterable
+from typing import Literal, TypedDict, final
+
+from typing_extensions import NotRequired
 
 __all__ = [
+    "DIAGNOSTIC_CODES",
     "ContentTypeError",
+    "ContentTypeWarning",
     "Diagnostic",
     "ParseError",
     "Policy",
+    "ReceivedReport",
+    "ReportInputError",
     "Selection",
     "StsRecord",
+    "TlsRptRecord",
+    "TlsRptSelection",
     "check_content_type",
     "dns_id_matches",
     "match_mx",
     "parse_policy",
     "parse_sts_record",
+    "parse_tlsrpt_record",
+    "read_report",
     "select_sts_record",
+    "select_tlsrpt_record",
+    "summarize",
 ]
 
 _Mode = Literal["enforce", "testing", "none"]
@@ -83,7 +96,196 @@ _RecordCode = Literal[
     "missing-rua",
 ]
 
-_Code = _PolicyCode | _RecordCode
+# Codes of diagnostics about the `rua` field of `_smtp._tls` TXT records.
+_RuaCode = Literal[
+    "rua-empty-uri",
+    "rua-size-suffix",
+    "rua-missing-scheme",
+    "rua-unsupported-scheme",
+    "invalid-rua-uri",
+    "invalid-rua-port",
+    "invalid-mailto-address",
+    "mailto-trailing-dot",
+    "mailto-header-fields",
+    "rua-missing-host",
+    "invalid-rua-host",
+]
+
+# Codes of diagnostics about TLS-RPT report JSON.
+_ReportCode = Literal[
+    "invalid-json",
+    "nesting-too-deep",
+    "duplicate-member",
+    "invalid-type",
+    "missing-member",
+    "invalid-datetime",
+    "invalid-count",
+    "count-too-large",
+    "count-as-string",
+    "string-for-array",
+    "json-array-in-string",
+    "object-for-array",
+    "missing-time-zone",
+    "datetime-format",
+    "empty-string",
+    "null-member",
+    "missing-optional-member",
+    "invalid-ip-address",
+    "unknown-result-type",
+    "unknown-policy-type",
+    "count-mismatch",
+    "end-before-start",
+    "unknown-member",
+    "too-many-issues",
+    "byte-order-mark",
+    "noncharacter",
+    "date-range-not-a-day",
+]
+
+# Codes of diagnostics about the email message or file name that carries a TLS-RPT report.
+_EmailCode = Literal[
+    "not-multipart-report",
+    "missing-header",
+    "submitter-mismatch",
+    "nonstandard-media-type",
+    "media-type-mismatch",
+    "multiple-report-parts",
+    "invalid-file-name",
+    "file-name-mismatch",
+]
+
+# Every code a Diagnostic can carry: the same set as DIAGNOSTIC_CODES.
+_Code = _PolicyCode | _RecordCode | _RuaCode | _ReportCode | _EmailCode
+
+# Codes of ReportInputError.
+_ReportInputCode = Literal[
+    "input-too-large",
+    "decompressed-too-large",
+    "invalid-gzip",
+    "invalid-email",
+    "no-report-part",
+]
+
+# Codes of ContentTypeError and ContentTypeWarning.
+_ContentTypeErrorCode = Literal["not-text-plain", "malformed-content-type"]
+_ContentTypeWarningCode = Literal[
+    "missing-content-type",
+    "ignored-charset",
+    "malformed-parameters",
+]
+
+_ReportFormat = Literal["json", "gzip", "email"]
+
+class _MailtoRua(TypedDict):
+    scheme: Literal["mailto"]
+    address: str
+
+class _HttpsRua(TypedDict):
+    scheme: Literal["https"]
+    uri: str
+
+# The conformant report JSON of RFC 8460 section 4, as ReceivedReport.report returns it.
+_DateRange = TypedDict("_DateRange", {"start-datetime": str, "end-datetime": str})
+_ReportedPolicy = TypedDict(
+    "_ReportedPolicy",
+    {
+        "policy-type": str,
+        "policy-string": list[str],
+        "policy-domain": str,
+        "mx-host": list[str],
+    },
+)
+_SessionSummary = TypedDict(
+    "_SessionSummary",
+    {"total-successful-session-count": int, "total-failure-session-count": int},
+)
+_FailureDetail = TypedDict(
+    "_FailureDetail",
+    {
+        "result-type": str,
+        "sending-mta-ip": NotRequired[str],
+        "receiving-mx-hostname": NotRequired[str],
+        "receiving-mx-helo": NotRequired[str],
+        "receiving-ip": NotRequired[str],
+        "failed-session-count": int,
+        "additional-information": NotRequired[str],
+        "failure-reason-code": NotRequired[str],
+    },
+)
+_PolicyResult = TypedDict(
+    "_PolicyResult",
+    {
+        "policy": _ReportedPolicy,
+        "summary": _SessionSummary,
+        "failure-details": list[_FailureDetail],
+    },
+)
+_Report = TypedDict(
+    "_Report",
+    {
+        "organization-name": str,
+        "date-range": _DateRange,
+        "contact-info": NotRequired[str],
+        "report-id": str,
+        "policies": list[_PolicyResult],
+    },
+)
+
+# The summary of summarize(): the JSON of `mtasts report summarize --json`.
+class _ResultTypeCount(TypedDict):
+    result_type: str
+    failed_sessions: int
+
+class _MxHostCount(TypedDict):
+    mx_host: str | None
+    failed_sessions: int
+
+class _OrganizationCount(TypedDict):
+    organization: str
+    successful_sessions: int
+    failed_sessions: int
+
+class _SendingIpCount(TypedDict):
+    sending_ip: str | None
+    failed_sessions: int
+
+class _InvalidMxPattern(TypedDict):
+    pattern: str
+    error: str
+
+class _Counts(TypedDict):
+    successful_sessions: int
+    failed_sessions: int
+    failure_rate: float | None
+    result_types: list[_ResultTypeCount]
+    mx_hosts: list[_MxHostCount]
+    sending_organizations: list[_OrganizationCount]
+    sending_ips: list[_SendingIpCount]
+    uncovered_mx_hosts: list[_MxHostCount]
+    unchecked_mx_hosts: list[_MxHostCount]
+    invalid_mx_patterns: list[_InvalidMxPattern]
+
+class _DayCounts(_Counts):
+    date: str
+
+class _DomainAggregate(TypedDict):
+    policy_domain: str | None
+    policy_type: str
+    total: _Counts
+    days: list[_DayCounts]
+
+class _SummaryError(TypedDict):
+    index: int
+    code: _Code | _ReportInputCode
+    message: str
+
+class _Summary(TypedDict):
+    reports: int
+    duplicate_reports: int
+    domains: list[_DomainAggregate]
+    errors: list[_SummaryError]
+
+DIAGNOSTIC_CODES: tuple[_Code, ...]
 
 @final
 class Diagnostic:
@@ -107,6 +309,8 @@ class Diagnostic:
     def message(self) -> str: ...
     @property
     def hint(self) -> str: ...
+    @property
+    def path(self) -> str | None: ...
     def __eq__(self, value: object, /) -> bool: ...
 
 @final
@@ -152,6 +356,70 @@ class Selection:
     def near_misses(self) -> list[str]: ...
 
 @final
+class TlsRptRecord:
+    """A valid `_smtp._tls` TXT record, as returned by parse_tlsrpt_record."""
+
+    @property
+    def rua(self) -> list[_MailtoRua | _HttpsRua]: ...
+    @property
+    def extensions(self) -> list[tuple[str, str]]: ...
+    @property
+    def warnings(self) -> list[Diagnostic]: ...
+
+@final
+class TlsRptSelection:
+    """The conclusion a sender draws from a TXT RRset, as returned by select_tlsrpt_record."""
+
+    @property
+    def status(self) -> _SelectionStatus: ...
+    @property
+    def record(self) -> TlsRptRecord | None: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def diagnostics(self) -> list[Diagnostic]: ...
+    @property
+    def near_misses(self) -> list[str]: ...
+
+@final
+class ReceivedReport:
+    """A valid TLS-RPT report read from received bytes, as returned by read_report."""
+
+    @property
+    def format(self) -> _ReportFormat: ...
+    @property
+    def compressed(self) -> bool: ...
+    @property
+    def media_type(self) -> str | None: ...
+    @property
+    def file_name(self) -> str | None: ...
+    @property
+    def report_domain(self) -> str | None: ...
+    @property
+    def submitter(self) -> str | None: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def json(self) -> bytes: ...
+    @property
+    def report(self) -> _Report: ...
+    @property
+    def warnings(self) -> list[Diagnostic]: ...
+    @property
+    def message_warnings(self) -> list[Diagnostic]: ...
+    def to_json(self) -> str: ...
+
+@final
+class ContentTypeWarning:
+    """A warning about an acceptable Content-Type, as returned by check_content_type."""
+
+    @property
+    def code(self) -> _ContentTypeWarningCode: ...
+    @property
+    def message(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
 class ParseError(ValueError):
     """Raised when a parser rejects its input."""
 
@@ -164,12 +432,29 @@ class ParseError(ValueError):
     @property
     def diagnostics(self) -> list[Diagnostic]: ...
 
+@final
+class ReportInputError(ValueError):
+    """Raised by read_report when the input cannot be read as a report at all."""
+
+    @property
+    def code(self) -> _ReportInputCode: ...
+    @property
+    def is_limit(self) -> bool: ...
+
+@final
 class ContentTypeError(ValueError):
     """Raised by check_content_type when a policy response is not served as text/plain."""
+
+    @property
+    def code(self) -> _ContentTypeErrorCode: ...
 
 def parse_policy(text: str | bytes, strict: bool = False) -> Policy: ...
 def parse_sts_record(text: str | bytes, strict: bool = False) -> StsRecord: ...
 def select_sts_record(rrset: list[list[str | bytes]]) -> Selection: ...
 def match_mx(policy: Policy, host: str) -> str | None: ...
 def dns_id_matches(dns_id: str, host: str) -> bool: ...
-def check_content_type(value: str | None) -> list[str]: ...
+def check_content_type(value: str | None) -> list[ContentTypeWarning]: ...
+def parse_tlsrpt_record(text: str | bytes, strict: bool = False) -> TlsRptRecord: ...
+def select_tlsrpt_record(rrset: list[list[str | bytes]]) -> TlsRptSelection: ...
+def read_report(data: bytes, strict: bool = False) -> ReceivedReport: ...
+def summarize(reports: Iterable[bytes], strict: bool = False) -> _Summary: ...

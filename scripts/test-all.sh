@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite of the project: formatting, clippy, the Rust tests of the workspace
-# (which replay the fuzz corpora), the Python tests and the WebAssembly tests. On a fresh
-# machine it installs what it needs first (rustup components and targets, a pinned
-# wasm-bindgen-cli, a virtualenv with maturin and pytest).
+# (which replay the fuzz corpora), the Python tests, the WebAssembly tests and the browser
+# tests. On a fresh machine it installs what it needs first (rustup components and targets, a
+# pinned wasm-bindgen-cli, a virtualenv with maturin and pytest, the npm packages of
+# mtasts-wasm/tests, and Debian's chromium package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +28,8 @@ scripts/test-python.sh
 
 step "WebAssembly tests"
 scripts/test-wasm.sh
+
+step "Browser tests (the validator page in headless Chromium)"
+scripts/test-browser.sh
 
 step "all test suites passed"

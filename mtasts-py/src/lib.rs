@@ -8,26 +8,44 @@
 
 mod errors;
 mod text;
+mod tlsrpt;
 mod types;
 
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
-use mtasts_core::ParseOptions;
 use mtasts_core::sts;
+use mtasts_core::{Issue, ParseOptions};
 
-use crate::errors::{ContentTypeError, ParseError};
+use crate::errors::{ContentTypeError, ParseError, ReportInputError};
 use crate::text::Text;
-use crate::types::{Diagnostic, Policy, Selection, StsRecord};
+use crate::tlsrpt::{
+    ReceivedReport, TlsRptRecord, TlsRptSelection, parse_tlsrpt_record, read_report,
+    select_tlsrpt_record, summarize,
+};
+use crate::types::{ContentTypeWarning, Diagnostic, Policy, Selection, StsRecord};
 
-/// Parsers and validators for MTA-STS (RFC 8461): the `_mta-sts` TXT record, the policy file,
-/// MX host patterns and certificate name matching.
+/// Parsers and validators for MTA-STS (RFC 8461) and SMTP TLS Reporting (RFC 8460): the
+/// `_mta-sts` and `_smtp._tls` TXT records, the policy file, MX host patterns, certificate name
+/// matching, and TLS-RPT reports with their summary.
 #[pymodule(name = "mtasts")]
 mod mtasts {
     #[pymodule_export]
     use super::{
-        ContentTypeError, Diagnostic, ParseError, Policy, Selection, StsRecord, check_content_type,
-        dns_id_matches, match_mx, parse_policy, parse_sts_record, select_sts_record,
+        ContentTypeError, ContentTypeWarning, Diagnostic, ParseError, Policy, ReceivedReport,
+        ReportInputError, Selection, StsRecord, TlsRptRecord, TlsRptSelection, check_content_type,
+        dns_id_matches, match_mx, parse_policy, parse_sts_record, parse_tlsrpt_record, read_report,
+        select_sts_record, select_tlsrpt_record, summarize,
     };
+
+    use super::*;
+
+    /// Adds `DIAGNOSTIC_CODES`: every code a `Diagnostic` can carry, sorted, as a tuple.
+    #[pymodule_init]
+    fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
+        let codes = PyTuple::new(module.py(), Issue::all_codes())?;
+        module.add("DIAGNOSTIC_CODES", codes)
+    }
 }
 
 /// Parse an MTA-STS policy body, as served at /.well-known/mta-sts.txt.
@@ -82,13 +100,70 @@ fn dns_id_matches(dns_id: &str, host: &str) -> bool {
 
 /// Check the Content-Type header of a policy response, given as `None` when it is missing.
 ///
-/// Returns the warnings as messages. Raises `ContentTypeError` for a media type other than
-/// text/plain or a value that is not a media type.
+/// Returns the warnings, each with a `code` and a `message`. Raises `ContentTypeError` for a
+/// media type other than text/plain or a value that is not a media type.
 #[pyfunction]
 #[pyo3(signature = (value))]
-fn check_content_type(value: Option<&str>) -> PyResult<Vec<String>> {
+fn check_content_type(py: Python<'_>, value: Option<&str>) -> PyResult<Vec<ContentTypeWarning>> {
     match sts::check_content_type(value) {
-        Ok(warnings) => Ok(warnings.iter().map(ToString::to_string).collect()),
-        Err(error) => Err(ContentTypeError::new_err(error.to_string())),
+        Ok(warnings) => Ok(warnings.into_iter().map(ContentTypeWarning).collect()),
+        Err(error) => Err(errors::to_py_content_type_error(py, error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use mtasts_core::sts::{ContentTypeError, ContentTypeWarning};
+    use mtasts_core::tlsrpt::{EmailIssue, InputError, ReportIssue, RuaIssue};
+
+    use super::*;
+
+    const STUB: &str = include_str!("../mtasts.pyi");
+
+    /// Returns the strings of the `Literal[...]` that the stub assigns to `alias`.
+    fn stub_literal(alias: &str) -> BTreeSet<&'static str> {
+        let start = STUB
+            .find(&format!("\n{alias} = Literal["))
+            .unwrap_or_else(|| panic!("{alias} = Literal[...] not found in mtasts.pyi"));
+        let body = &STUB[start..];
+        let end = body.find(']').expect("Literal[ is closed");
+        body[..end]
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .collect::<BTreeSet<_>>()
+    }
+
+    fn set(codes: &[&'static str]) -> BTreeSet<&'static str> {
+        codes.iter().copied().collect()
+    }
+
+    #[test]
+    fn stub_codes_equal_core_codes() {
+        let groups = [
+            "_PolicyCode",
+            "_RecordCode",
+            "_RuaCode",
+            "_ReportCode",
+            "_EmailCode",
+        ];
+        let union: BTreeSet<_> = groups.into_iter().flat_map(stub_literal).collect();
+        assert_eq!(union, set(&Issue::all_codes()));
+        assert!(STUB.contains(&format!("\n_Code = {}\n", groups.join(" | "))));
+
+        assert_eq!(stub_literal("_RuaCode"), set(RuaIssue::CODES));
+        assert_eq!(stub_literal("_ReportCode"), set(ReportIssue::CODES));
+        assert_eq!(stub_literal("_EmailCode"), set(EmailIssue::CODES));
+        assert_eq!(stub_literal("_ReportInputCode"), set(InputError::CODES));
+        assert_eq!(
+            stub_literal("_ContentTypeErrorCode"),
+            set(ContentTypeError::CODES)
+        );
+        assert_eq!(
+            stub_literal("_ContentTypeWarningCode"),
+            set(ContentTypeWarning::CODES)
+        );
     }
 }

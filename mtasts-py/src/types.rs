@@ -71,6 +71,13 @@ impl Diagnostic {
         self.0.hint().into_owned()
     }
 
+    /// The JSON path of the value that a report diagnostic is about, such as
+    /// "policies[0].summary", or `None` for other diagnostics. The root object's path is "".
+    #[getter]
+    fn path(&self) -> Option<&str> {
+        self.0.issue.path()
+    }
+
     fn __str__(&self) -> String {
         self.0.to_string()
     }
@@ -212,12 +219,7 @@ impl Selection {
     /// "multiple" (more than one does) or "invalid" (exactly one does and it is invalid).
     #[getter]
     fn status(&self) -> &'static str {
-        match &self.0.discovery {
-            Discovery::Found(_) => "found",
-            Discovery::NotFound => "not-found",
-            Discovery::Multiple { .. } => "multiple",
-            Discovery::Invalid(_) => "invalid",
-        }
+        selection_status(&self.0)
     }
 
     /// The record when the status is "found", otherwise `None`.
@@ -232,22 +234,14 @@ impl Selection {
     /// The number of records that begin with "v=STSv1;".
     #[getter]
     fn count(&self) -> usize {
-        match &self.0.discovery {
-            Discovery::NotFound => 0,
-            Discovery::Found(_) | Discovery::Invalid(_) => 1,
-            Discovery::Multiple { count } => *count,
-        }
+        selection_count(&self.0)
     }
 
     /// The diagnostics of the selected record: its warnings when the status is "found", every
     /// error and warning when it is "invalid", otherwise empty.
     #[getter]
     fn diagnostics(&self) -> Vec<Diagnostic> {
-        match &self.0.discovery {
-            Discovery::Found(parsed) => diagnostics(&parsed.warnings),
-            Discovery::Invalid(error) => diagnostics(&error.diagnostics),
-            Discovery::NotFound | Discovery::Multiple { .. } => Vec::new(),
-        }
+        selection_diagnostics(&self.0)
     }
 
     /// Discarded records that look like a mistaken attempt at an MTA-STS record, such as
@@ -266,19 +260,78 @@ impl Selection {
     }
 }
 
+/// A warning about an acceptable Content-Type, as returned by `check_content_type`.
+#[pyclass(module = "mtasts", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct ContentTypeWarning(pub(crate) sts::ContentTypeWarning);
+
+#[pymethods]
+impl ContentTypeWarning {
+    /// The stable code, such as "missing-content-type".
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.0.code()
+    }
+
+    /// The one-line description of the warning.
+    #[getter]
+    fn message(&self) -> String {
+        self.0.to_string()
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "ContentTypeWarning(code={})",
+            python_repr(py, self.code())?
+        ))
+    }
+}
+
+/// Returns the `status` string of a selection, shared by the record kinds.
+pub(crate) fn selection_status<T>(selection: &CoreSelection<T>) -> &'static str {
+    match &selection.discovery {
+        Discovery::Found(_) => "found",
+        Discovery::NotFound => "not-found",
+        Discovery::Multiple { .. } => "multiple",
+        Discovery::Invalid(_) => "invalid",
+    }
+}
+
+/// Returns the number of records in the RRset that begin with the version tag.
+pub(crate) fn selection_count<T>(selection: &CoreSelection<T>) -> usize {
+    match &selection.discovery {
+        Discovery::NotFound => 0,
+        Discovery::Found(_) | Discovery::Invalid(_) => 1,
+        Discovery::Multiple { count } => *count,
+    }
+}
+
+/// Returns the warnings of a found record, or every diagnostic of an invalid one.
+pub(crate) fn selection_diagnostics<T>(selection: &CoreSelection<T>) -> Vec<Diagnostic> {
+    match &selection.discovery {
+        Discovery::Found(parsed) => diagnostics(&parsed.warnings),
+        Discovery::Invalid(error) => diagnostics(&error.diagnostics),
+        Discovery::NotFound | Discovery::Multiple { .. } => Vec::new(),
+    }
+}
+
 /// Formats `value` as Python's `repr()` does, so that strings use Python's quoting.
-fn python_repr<'py, T>(py: Python<'py>, value: T) -> PyResult<String>
+pub(crate) fn python_repr<'py, T>(py: Python<'py>, value: T) -> PyResult<String>
 where
     T: IntoPyObject<'py>,
 {
     value.into_bound_py_any(py)?.repr()?.extract()
 }
 
-fn diagnostics(list: &[mtasts_core::Diagnostic]) -> Vec<Diagnostic> {
+pub(crate) fn diagnostics(list: &[mtasts_core::Diagnostic]) -> Vec<Diagnostic> {
     list.iter().cloned().map(Diagnostic).collect()
 }
 
-fn extension_pairs(extensions: &[Extension]) -> Vec<(String, String)> {
+pub(crate) fn extension_pairs(extensions: &[Extension]) -> Vec<(String, String)> {
     extensions
         .iter()
         .map(|extension| (extension.name.clone(), extension.value.clone()))

@@ -94,28 +94,43 @@ def test_dns_id_matches(dns_id: str, host: str, expected: bool) -> None:
         ("text/plain; charset=us-ascii", []),
         (
             "text/plain; charset=iso-8859-1",
-            ['charset "iso-8859-1" is ignored: the policy is read as UTF-8'],
+            [("ignored-charset", 'charset "iso-8859-1" is ignored: the policy is read as UTF-8')],
         ),
-        (None, ["missing Content-Type: expected text/plain"]),
+        (None, [("missing-content-type", "missing Content-Type: expected text/plain")]),
     ],
 )
-def test_content_type_accepted(value: str | None, warnings: list[str]) -> None:
-    assert mtasts.check_content_type(value) == warnings
+def test_content_type_accepted(value: str | None, warnings: list[tuple[str, str]]) -> None:
+    found = mtasts.check_content_type(value)
+    assert [(w.code, w.message) for w in found] == warnings
+    assert [str(w) for w in found] == [message for _, message in warnings]
+
+
+def test_content_type_warning_repr_and_eq() -> None:
+    warning = mtasts.check_content_type(None)[0]
+    assert repr(warning) == "ContentTypeWarning(code='missing-content-type')"
+    assert warning == mtasts.check_content_type(None)[0]
+    assert warning != mtasts.check_content_type("text/plain; charset=latin1")[0]
 
 
 @pytest.mark.parametrize(
-    ("value", "message"),
+    ("value", "code", "message"),
     [
-        ("text/html; charset=utf-8", 'expected media type text/plain, found "text/html"'),
+        (
+            "text/html; charset=utf-8",
+            "not-text-plain",
+            'expected media type text/plain, found "text/html"',
+        ),
         (
             "application/octet-stream",
+            "not-text-plain",
             'expected media type text/plain, found "application/octet-stream"',
         ),
-        ("garbage", 'invalid Content-Type "garbage": expected type/subtype'),
+        ("garbage", "malformed-content-type", 'invalid Content-Type "garbage": expected type/subtype'),
     ],
 )
-def test_content_type_rejected(value: str, message: str) -> None:
+def test_content_type_rejected(value: str, code: str, message: str) -> None:
     with pytest.raises(mtasts.ContentTypeError) as caught:
         mtasts.check_content_type(value)
     assert isinstance(caught.value, ValueError)
+    assert caught.value.code == code
     assert str(caught.value) == message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gzip
 import importlib.util
 import inspect
 import subprocess
@@ -27,13 +28,16 @@ def stub_public_names() -> set[str]:
     for node in stub_tree().body:
         if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
             names.add(node.name)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
     return {name for name in names if not name.startswith("_")}
 
 
 def stub_class_members() -> dict[str, set[str]]:
     members = {}
     for node in stub_tree().body:
-        if isinstance(node, ast.ClassDef):
+        # Private classes, such as the TypedDicts of the report JSON, exist only in the stub.
+        if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
             members[node.name] = {
                 item.name
                 for item in node.body
@@ -53,6 +57,37 @@ def stub_literal(alias: str) -> set[str]:
             values = elements.elts if isinstance(elements, ast.Tuple) else [elements]
             return {value.value for value in values if isinstance(value, ast.Constant)}
     raise AssertionError(f"{alias} not found in {STUB}")
+
+
+def stub_alias(alias: str) -> ast.expr:
+    """Return the value that the stub assigns to `alias`."""
+    for node in stub_tree().body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == alias for target in node.targets
+        ):
+            return node.value
+    raise AssertionError(f"{alias} not found in {STUB}")
+
+
+def stub_union_literals(alias: str) -> list[str]:
+    """Return the strings of every Literal that `alias` joins with `|`, repeats included."""
+    value = stub_alias(alias)
+    if isinstance(value, ast.BinOp):
+        assert isinstance(value.op, ast.BitOr), f"{alias} is not a union"
+        names = []
+        stack: list[ast.expr] = [value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.BinOp):
+                stack.extend([node.right, node.left])
+            else:
+                assert isinstance(node, ast.Name), f"{alias} joins something other than names"
+                names.append(node.id)
+        return [code for name in names for code in stub_union_literals(name)]
+    assert isinstance(value, ast.Subscript), f"{alias} is not a Literal[...]"
+    elements = value.slice
+    values = elements.elts if isinstance(elements, ast.Tuple) else [elements]
+    return [value.value for value in values if isinstance(value, ast.Constant)]
 
 
 def runtime_public_names() -> set[str]:
@@ -126,6 +161,24 @@ def test_literal_statuses() -> None:
     assert statuses == stub_literal("_SelectionStatus")
 
 
+def test_stub_codes_equal_diagnostic_codes() -> None:
+    assert set(stub_union_literals("_Code")) == set(mtasts.DIAGNOSTIC_CODES)
+
+
+def test_diagnostic_codes_sorted_and_unique() -> None:
+    codes = mtasts.DIAGNOSTIC_CODES
+    assert isinstance(codes, tuple)
+    assert list(codes) == sorted(set(codes))
+
+
+@pytest.mark.parametrize(
+    "alias", ["_PolicyCode", "_RecordCode", "_RuaCode", "_ReportCode", "_EmailCode"]
+)
+def test_stub_code_group_has_no_repeats(alias: str) -> None:
+    codes = stub_union_literals(alias)
+    assert len(codes) == len(set(codes))
+
+
 def test_corpus_codes_are_in_stub(corpus: Path) -> None:
     policy_codes = stub_literal("_PolicyCode")
     produced = set()
@@ -162,3 +215,71 @@ def test_record_codes_are_in_stub() -> None:
             produced.update(d.code for d in error.diagnostics)
     assert produced - record_codes == set()
     assert len(produced) >= 14
+
+
+def test_rua_codes_are_produced() -> None:
+    inputs = [
+        "v=TLSRPTv1; rua=mailto:a@example.com,,https://r.example/",
+        "v=TLSRPTv1; rua=mailto:a@example.com!10m",
+        "v=TLSRPTv1; rua=postmaster@example.com",
+        "v=TLSRPTv1; rua=ftp://r.example/",
+        "v=TLSRPTv1; rua=mailto:a b@example.com",
+        "v=TLSRPTv1; rua=https://r.example:0/",
+        "v=TLSRPTv1; rua=mailto:@example.com",
+        "v=TLSRPTv1; rua=mailto:a@example.com.",
+        "v=TLSRPTv1; rua=mailto:a@example.com?subject=x",
+        "v=TLSRPTv1; rua=https:r.example",
+        "v=TLSRPTv1; rua=https://a_b.example/",
+    ]
+    produced = set()
+    for text in inputs:
+        try:
+            produced.update(d.code for d in mtasts.parse_tlsrpt_record(text).warnings)
+        except mtasts.ParseError as error:
+            produced.update(d.code for d in error.diagnostics)
+    assert produced == stub_literal("_RuaCode")
+
+
+def test_email_and_report_codes_are_in_stub(corpus: Path) -> None:
+    produced = set()
+    for path in sorted(corpus.glob("report-*")):
+        for strict in (False, True):
+            try:
+                received = mtasts.read_report(path.read_bytes(), strict=strict)
+                produced.update(d.code for d in received.warnings + received.message_warnings)
+            except mtasts.ParseError as error:
+                produced.update(d.code for d in error.diagnostics)
+    email_codes = stub_literal("_EmailCode")
+    report_codes = stub_literal("_ReportCode")
+    assert produced - email_codes - report_codes == set()
+    assert {"submitter-mismatch", "file-name-mismatch"} <= produced
+
+
+def test_content_type_codes_equal_stub() -> None:
+    error_codes = set()
+    for value in ["text/html", "garbage"]:
+        with pytest.raises(mtasts.ContentTypeError) as caught:
+            mtasts.check_content_type(value)
+        error_codes.add(caught.value.code)
+    assert error_codes == stub_literal("_ContentTypeErrorCode")
+    warning_codes = set()
+    for value in [None, "text/plain; charset=latin1", "text/plain; =="]:
+        warning_codes.update(w.code for w in mtasts.check_content_type(value))
+    assert warning_codes == stub_literal("_ContentTypeWarningCode")
+
+
+def test_report_input_codes_in_stub() -> None:
+    # "invalid-email" is left out: no input found makes the core's MIME parser fail. The Rust
+    # test `stub_codes_equal_core_codes` compares the whole Literal with the core's list.
+    inputs = [
+        b"\x1f\x8bxx",
+        b"From: a@example.com\r\n\r\nhi\r\n",
+        b" " * (16 * 1024 * 1024 + 1),
+        gzip.compress(b" " * (64 * 1024 * 1024 + 1), compresslevel=1),
+    ]
+    produced = set()
+    for data in inputs:
+        with pytest.raises(mtasts.ReportInputError) as caught:
+            mtasts.read_report(data)
+        produced.add(caught.value.code)
+    assert produced == stub_literal("_ReportInputCode") - {"invalid-email"}

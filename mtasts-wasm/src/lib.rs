@@ -1,90 +1,26 @@
 //! WebAssembly bindings for `mtasts-core`, for validators that run in a browser or in Node.js.
 //!
-//! Each export parses its input with the core once and returns a plain JavaScript object:
-//! `{ valid, diagnostics, policy? | record? }`. `Policy`, `StsRecord` and `Diagnostic` are
+//! Each export calls the core once and returns a plain JavaScript object, such as
+//! `{ valid, diagnostics, policy? }`. Policies, records, reports, diagnostics and summaries are
 //! converted through the core's `Serialize` implementations, so their fields have the same names
-//! as in the core's JSON output. The TypeScript declarations are in [`TYPESCRIPT`], which
-//! wasm-bindgen appends to the generated `.d.ts`.
+//! as in the core's JSON output and the CLI's `--json` output. The TypeScript declarations are
+//! in `src/types.d.ts` ([`TYPESCRIPT`]), which wasm-bindgen appends to the generated `.d.ts`.
 //!
-//! The result builders ([`policy_check`], [`sts_record_check`], [`mx_match`]) are plain Rust so
-//! that native `cargo test` covers them; the exports only convert the result to JavaScript.
+//! The result builders ([`policy_check`], [`sts_record_check`], [`mx_match`] and those in
+//! [`tlsrpt`]) are plain Rust so that native `cargo test` covers them. The exports only convert
+//! the result to JavaScript.
 
 #![deny(missing_docs)]
+
+pub mod tlsrpt;
 
 use mtasts_core::sts::{Policy, StsRecord};
 use mtasts_core::{Diagnostic, ParseError, ParseOptions, Parsed, txt};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// TypeScript declarations of the objects the exports return.
-pub const TYPESCRIPT: &str = r#"
-/**
- * One finding of a parser, positioned in its input. `offset` and `length` count UTF-8 bytes of
- * the parsed text, not UTF-16 code units. `line` and `column` count from 1, and `column` counts
- * Unicode code points.
- */
-export interface Diagnostic {
-    severity: "error" | "warning";
-    code: string;
-    line: number;
-    column: number;
-    offset: number;
-    length: number;
-    text: string;
-    message: string;
-    hint: string;
-}
-
-/** A valid MTA-STS policy. */
-export interface Policy {
-    version: "STSv1";
-    mode: "enforce" | "testing" | "none";
-    max_age: number;
-    mx: string[];
-    extensions: Record<string, string>;
-}
-
-/** A valid `_mta-sts` TXT record. */
-export interface StsRecord {
-    version: "STSv1";
-    id: string;
-    extensions: Record<string, string>;
-}
-
-/** The result of `checkPolicy`: the warnings when valid, every diagnostic when not. */
-export interface PolicyCheck {
-    valid: boolean;
-    diagnostics: Diagnostic[];
-    policy?: Policy;
-}
-
-/**
- * The result of `checkStsRecord`. `data` is the record data that was parsed, after decoding
- * zone-file presentation form, and the diagnostic offsets refer to it.
- */
-export interface StsRecordCheck {
-    valid: boolean;
-    diagnostics: Diagnostic[];
-    data: string;
-    record?: StsRecord;
-}
-
-/**
- * The result of `matchMx`: the policy check, and the first `mx` pattern that the host matches,
- * or null when none does or the policy is invalid.
- */
-export interface MxMatch {
-    valid: boolean;
-    diagnostics: Diagnostic[];
-    policy?: Policy;
-    pattern: string | null;
-}
-
-/** The error the exports throw when a result cannot be converted to a JavaScript value. */
-export interface MtastsError extends Error {
-    code: "conversion-failed";
-}
-"#;
+/// TypeScript declarations of the objects the exports return, from `types.d.ts`.
+pub const TYPESCRIPT: &str = include_str!("types.d.ts");
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPESCRIPT_SECTION: &str = TYPESCRIPT;
@@ -117,7 +53,9 @@ pub struct MxMatch {
 }
 
 /// Splits a parse result into the validity, the diagnostics and the value.
-fn split<T>(result: Result<Parsed<T>, ParseError>) -> (bool, Vec<Diagnostic>, Option<T>) {
+pub(crate) fn split<T>(
+    result: Result<Parsed<T>, ParseError>,
+) -> (bool, Vec<Diagnostic>, Option<T>) {
     match result {
         Ok(parsed) => (true, parsed.warnings, Some(parsed.value)),
         Err(error) => (false, error.diagnostics, None),
@@ -183,7 +121,7 @@ pub fn match_mx(
 
 /// Converts a result to a plain JavaScript object: maps become objects and `None` becomes
 /// `null` (absent where the field is skipped).
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::new()
         .serialize_maps_as_objects(true)
         .serialize_missing_as_null(true);

@@ -3,10 +3,9 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use std::collections::BTreeMap;
-
-use js_sys::{Array, Map, Object, Reflect};
-use mtasts_wasm::{TYPESCRIPT, check_policy, check_sts_record, match_mx};
+use js_sys::{Array, Map, Object, Reflect, Uint8Array};
+use mtasts_wasm::tlsrpt::{check_report, check_tlsrpt_record, diagnostic_codes, summarize};
+use mtasts_wasm::{check_policy, check_sts_record, match_mx};
 use serde_json::{Value, json};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -14,6 +13,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const CRLF_POLICY: &str = include_str!("../../testdata/corpus/policy-crlf.txt");
 const HEX_MAX_AGE_POLICY: &str = include_str!("../../testdata/corpus/policy-max-age-hex.txt");
 const EXTENSION_POLICY: &str = include_str!("../../testdata/corpus/policy-extension-field.txt");
+const RFC_REPORT: &str = include_str!("../../testdata/corpus/report-rfc8460-example.json");
+const EMAIL_REPORT: &[u8] = include_bytes!("../../testdata/corpus/report-email-google-style.eml");
 
 fn to_json(value: &JsValue) -> Value {
     serde_wasm_bindgen::from_value(value.clone()).expect("a result converts back to JSON")
@@ -180,161 +181,127 @@ fn match_mx_invalid_policy() {
     assert_eq!(json["diagnostics"][0]["code"], json!("invalid-max-age"));
 }
 
-/// One field of a TypeScript interface: its name, whether it is optional (`name?:`) and its
-/// type as written.
-struct Field {
-    optional: bool,
-    type_name: String,
-}
-
-/// Reads the `export interface` declarations of [`TYPESCRIPT`] into name → field → type.
-fn typescript_interfaces() -> BTreeMap<String, BTreeMap<String, Field>> {
-    let mut interfaces = BTreeMap::new();
-    let mut current: Option<(String, BTreeMap<String, Field>)> = None;
-    for line in TYPESCRIPT.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix("export interface ") {
-            let name = rest.split_whitespace().next().expect("interface name");
-            current = Some((name.to_owned(), BTreeMap::new()));
-        } else if line == "}" {
-            if let Some((name, fields)) = current.take() {
-                interfaces.insert(name, fields);
-            }
-        } else if let Some((_, fields)) = current.as_mut() {
-            let Some((name, type_name)) = line.strip_suffix(';').and_then(|l| l.split_once(": "))
-            else {
-                continue;
-            };
-            let optional = name.ends_with('?');
-            let field = Field {
-                optional,
-                type_name: type_name.to_owned(),
-            };
-            fields.insert(name.trim_end_matches('?').to_owned(), field);
-        }
-    }
-    interfaces
-}
-
-/// Checks `value` against the TypeScript type `type_name`, recursing into interfaces and
-/// arrays, and returns the mismatches as `path: problem`.
-fn check_type(
-    interfaces: &BTreeMap<String, BTreeMap<String, Field>>,
-    type_name: &str,
-    value: &JsValue,
-    path: &str,
-) -> Vec<String> {
-    if let Some(element) = type_name.strip_suffix("[]") {
-        let Some(array) = value.dyn_ref::<Array>() else {
-            return vec![format!("{path}: expected an array")];
-        };
-        return array
-            .iter()
-            .enumerate()
-            .flat_map(|(i, item)| check_type(interfaces, element, &item, &format!("{path}[{i}]")))
-            .collect();
-    }
-    if let Some(fields) = interfaces.get(type_name) {
-        return check_interface(interfaces, fields, value, path);
-    }
-    let matches = match type_name {
-        "boolean" => value.as_bool().is_some(),
-        "number" => value.as_f64().is_some(),
-        "string" => value.is_string(),
-        "string | null" => value.is_string() || value.is_null(),
-        "Record<string, string>" => {
-            value.is_object()
-                && Object::values(value.unchecked_ref())
-                    .iter()
-                    .all(|item: JsValue| item.is_string())
-        }
-        literals => literals
-            .split(" | ")
-            .any(|literal| value.as_string().as_deref() == Some(literal.trim_matches('"'))),
-    };
-    if matches {
-        Vec::new()
-    } else {
-        vec![format!("{path}: expected {type_name}, found {value:?}")]
-    }
-}
-
-fn check_interface(
-    interfaces: &BTreeMap<String, BTreeMap<String, Field>>,
-    fields: &BTreeMap<String, Field>,
-    value: &JsValue,
-    path: &str,
-) -> Vec<String> {
-    let mut problems = Vec::new();
-    let present = keys(value);
-    for key in &present {
-        if !fields.contains_key(key) {
-            problems.push(format!("{path}.{key}: not declared"));
-        }
-    }
-    for (name, field) in fields {
-        if !present.contains(name) {
-            if !field.optional {
-                problems.push(format!("{path}.{name}: required but missing"));
-            }
-            continue;
-        }
-        let field_path = format!("{path}.{name}");
-        problems.extend(check_type(
-            interfaces,
-            &field.type_name,
-            &get(value, name),
-            &field_path,
-        ));
-    }
-    problems
+#[wasm_bindgen_test]
+fn check_tlsrpt_record_decodes_pasted_dig_output() {
+    let pasted =
+        r#"_smtp._tls.example.com. 300 IN TXT "v=TLSRPTv1\; rua=mailto:tlsrpt@example.com""#;
+    let result = check_tlsrpt_record(pasted, None).unwrap();
+    let json = to_json(&result);
+    assert_eq!(json["valid"], json!(true));
+    assert_eq!(
+        json["data"],
+        json!("v=TLSRPTv1; rua=mailto:tlsrpt@example.com")
+    );
+    assert_eq!(
+        json["record"],
+        json!({"version": "TLSRPTv1", "rua": ["mailto:tlsrpt@example.com"], "extensions": {}})
+    );
+    assert_eq!(json["diagnostics"][0]["code"], json!("presentation-form"));
+    assert_eq!(keys(&result), ["valid", "diagnostics", "data", "record"]);
 }
 
 #[wasm_bindgen_test]
-fn typescript_declarations_match_results() {
-    let interfaces = typescript_interfaces();
+fn check_tlsrpt_record_invalid_has_no_record() {
+    let result =
+        check_tlsrpt_record("v=TLSRPTv1; rua=postmaster@example.com", Some(false)).unwrap();
+    assert_eq!(keys(&result), ["valid", "diagnostics", "data"]);
+    let json = to_json(&result);
+    assert_eq!(json["valid"], json!(false));
+    assert_eq!(json["diagnostics"][0]["code"], json!("rua-missing-scheme"));
     assert_eq!(
-        interfaces.keys().collect::<Vec<_>>(),
+        json["diagnostics"][0]["hint"],
+        json!("write \"mailto:postmaster@example.com\"")
+    );
+}
+
+#[wasm_bindgen_test]
+fn check_report_json_carries_paths() {
+    let result = check_report(RFC_REPORT.as_bytes(), None).unwrap();
+    assert_eq!(keys(&result), ["valid", "format", "diagnostics", "report"]);
+    let json = to_json(&result);
+    assert_eq!(json["valid"], json!(true));
+    assert_eq!(json["format"], json!({"type": "json"}));
+    let diagnostic = &json["diagnostics"][0];
+    assert_eq!(diagnostic["code"], json!("string-for-array"));
+    assert_eq!(diagnostic["path"], json!("policies[0].policy.mx-host"));
+    assert_eq!(diagnostic["source"], json!("report"));
+    assert_eq!(
+        json["report"]["policies"][0]["policy"]["mx-host"],
+        json!(["*.mail.company-y.example"])
+    );
+}
+
+#[wasm_bindgen_test]
+fn check_report_email_format_and_headers() {
+    let result = check_report(EMAIL_REPORT, None).unwrap();
+    let json = to_json(&result);
+    assert_eq!(json["valid"], json!(true));
+    assert_eq!(
+        json["format"],
+        json!({
+            "type": "email",
+            "media_type": "application/tlsrpt+gzip",
+            "file_name": "google.com!example.com!1725321600!1725407999!001.json.gz",
+            "compressed": true
+        })
+    );
+    assert_eq!(json["email"]["tls_report_domain"], json!("example.com"));
+    let sources: Vec<(&str, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["source"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        sources,
         [
-            "Diagnostic",
-            "MtastsError",
-            "MxMatch",
-            "Policy",
-            "PolicyCheck",
-            "StsRecord",
-            "StsRecordCheck"
+            ("message", "submitter-mismatch"),
+            ("message", "file-name-mismatch"),
+            ("report", "missing-optional-member")
         ]
     );
-    let results = [
-        ("PolicyCheck", check_policy(EXTENSION_POLICY, None)),
-        ("PolicyCheck", check_policy(HEX_MAX_AGE_POLICY, None)),
-        ("PolicyCheck", check_policy(CRLF_POLICY, Some(true))),
-        (
-            "StsRecordCheck",
-            check_sts_record(r#""v=STSv1; id=1; x=y""#, None),
-        ),
-        ("StsRecordCheck", check_sts_record("v=STSv1 id=1", None)),
-        ("MxMatch", match_mx(CRLF_POLICY, "mail.example.com")),
-        ("MxMatch", match_mx(CRLF_POLICY, "mail.example.org")),
-        ("MxMatch", match_mx(HEX_MAX_AGE_POLICY, "mail.example.com")),
+    let strict = to_json(&check_report(EMAIL_REPORT, Some(true)).unwrap());
+    assert_eq!(strict["valid"], json!(false));
+    assert!(strict.get("report").is_none());
+}
+
+#[wasm_bindgen_test]
+fn check_report_input_error() {
+    let result = check_report(&[0x1f, 0x8b, b'x'], None).unwrap();
+    assert_eq!(keys(&result), ["valid", "format", "error", "diagnostics"]);
+    let json = to_json(&result);
+    assert_eq!(json["format"], json!(null));
+    assert_eq!(json["error"]["code"], json!("invalid-gzip"));
+    assert_eq!(json["diagnostics"], json!([]));
+}
+
+#[wasm_bindgen_test]
+fn summarize_counts_and_lists_errors() {
+    let reports = [
+        Uint8Array::from(RFC_REPORT.as_bytes()),
+        Uint8Array::from(&b"{"[..]),
+        Uint8Array::from(RFC_REPORT.as_bytes()),
     ];
-    for (type_name, result) in results {
-        let value = result.unwrap();
-        let problems = check_type(&interfaces, type_name, &value, type_name);
-        assert!(problems.is_empty(), "{problems:#?}");
-    }
-    // The check itself must reject a result of another shape.
-    let policy_check = check_policy(CRLF_POLICY, None).unwrap();
-    let problems = check_type(
-        &interfaces,
-        "StsRecordCheck",
-        &policy_check,
-        "StsRecordCheck",
-    );
+    let result = summarize(reports.to_vec(), None).unwrap();
     assert_eq!(
-        problems,
-        [
-            "StsRecordCheck.policy: not declared",
-            "StsRecordCheck.data: required but missing"
-        ]
+        keys(&result),
+        ["reports", "duplicate_reports", "domains", "errors"]
     );
+    let json = to_json(&result);
+    assert_eq!(json["reports"], json!(1));
+    assert_eq!(json["duplicate_reports"], json!(1));
+    assert_eq!(
+        json["domains"][0]["policy_domain"],
+        json!("company-y.example")
+    );
+    assert_eq!(json["domains"][0]["total"]["failed_sessions"], json!(303));
+    assert_eq!(json["domains"][0]["days"][0]["date"], json!("2016-04-01"));
+    assert_eq!(json["errors"][0]["index"], json!(1));
+    assert_eq!(json["errors"][0]["code"], json!("invalid-json"));
+}
+
+#[wasm_bindgen_test]
+fn diagnostic_codes_match_core() {
+    let codes = diagnostic_codes();
+    assert_eq!(codes, mtasts_core::Issue::all_codes());
 }

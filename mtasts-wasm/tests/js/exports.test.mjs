@@ -3,11 +3,12 @@
 // scripts/test-wasm.sh generates the package and passes its directory in MTASTS_WASM_PKG.
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 const packageDir = process.env.MTASTS_WASM_PKG;
 if (!packageDir) {
@@ -17,10 +18,19 @@ const mtasts = createRequire(import.meta.url)(join(packageDir, "mtasts_wasm.js")
 const declarations = readFileSync(join(packageDir, "mtasts_wasm.d.ts"), "utf8");
 const corpus = fileURLToPath(new URL("../../../testdata/corpus/", import.meta.url));
 const crlfPolicy = readFileSync(join(corpus, "policy-crlf.txt"), "utf8");
+const corpusBytes = (name) => new Uint8Array(readFileSync(join(corpus, name)));
 
 test("exports use camelCase names", () => {
   const functions = Object.keys(mtasts).filter((name) => typeof mtasts[name] === "function");
-  assert.deepEqual(functions.sort(), ["checkPolicy", "checkStsRecord", "matchMx"]);
+  assert.deepEqual(functions.sort(), [
+    "checkPolicy",
+    "checkReport",
+    "checkStsRecord",
+    "checkTlsrptRecord",
+    "diagnosticCodes",
+    "matchMx",
+    "summarize",
+  ]);
 });
 
 test("declarations type each export", () => {
@@ -28,11 +38,27 @@ test("declarations type each export", () => {
     "export function checkPolicy(text: string, strict?: boolean | null): PolicyCheck;",
     "export function checkStsRecord(text: string, strict?: boolean | null): StsRecordCheck;",
     "export function matchMx(policyText: string, host: string): MxMatch;",
+    "export function checkTlsrptRecord(text: string, strict?: boolean | null): TlsRptRecordCheck;",
+    "export function checkReport(bytes: Uint8Array, strict?: boolean | null): ReportCheck;",
+    "export function summarize(reports: Uint8Array[], strict?: boolean | null): Summary;",
+    "export function diagnosticCodes(): DiagnosticCode[];",
   ];
   for (const signature of signatures) {
     assert.ok(declarations.includes(signature), `missing in .d.ts: ${signature}`);
   }
-  const interfaces = ["Diagnostic", "Policy", "StsRecord", "PolicyCheck", "StsRecordCheck", "MxMatch"];
+  const interfaces = [
+    "Diagnostic",
+    "Policy",
+    "StsRecord",
+    "TlsRptRecord",
+    "PolicyCheck",
+    "StsRecordCheck",
+    "TlsRptRecordCheck",
+    "MxMatch",
+    "ReportCheck",
+    "Report",
+    "Summary",
+  ];
   for (const name of interfaces) {
     assert.ok(declarations.includes(`export interface ${name} {`), `missing interface ${name}`);
   }
@@ -85,5 +111,148 @@ test("matchMx returns the pattern or null", () => {
   assert.deepEqual(
     invalid.diagnostics.map((d) => d.code),
     ["missing-version", "missing-max-age", "missing-mx"],
+  );
+});
+
+/** Returns the string literals of `export type {name} = ...;` in the generated .d.ts. */
+function unionLiterals(name) {
+  const match = declarations.match(new RegExp(`export type ${name} =([^;]*);`));
+  assert.ok(match, `type ${name} not found in the .d.ts`);
+  return [...match[1].matchAll(/"([^"]*)"/g)].map((literal) => literal[1]);
+}
+
+test("diagnosticCodes equals the DiagnosticCode union", () => {
+  const codes = mtasts.diagnosticCodes();
+  const union = unionLiterals("DiagnosticCode");
+  assert.deepEqual([...codes].sort(), [...union].sort());
+  assert.equal(new Set(union).size, union.length, "DiagnosticCode repeats a code");
+  assert.deepEqual(codes, [...new Set(codes)].sort(), "diagnosticCodes() is not sorted and unique");
+});
+
+test("checkTlsrptRecord decodes a pasted dig line", () => {
+  const pasted = '_smtp._tls.example.com. 3600 IN TXT "v=TLSRPTv1\\; rua=mailto:tlsrpt@example.com"';
+  const result = mtasts.checkTlsrptRecord(pasted);
+  assert.equal(result.valid, true);
+  assert.equal(result.data, "v=TLSRPTv1; rua=mailto:tlsrpt@example.com");
+  assert.deepEqual(result.record, {
+    version: "TLSRPTv1",
+    rua: ["mailto:tlsrpt@example.com"],
+    extensions: {},
+  });
+  assert.deepEqual(
+    result.diagnostics.map((d) => [d.severity, d.code]),
+    [["warning", "presentation-form"]],
+  );
+});
+
+test("checkTlsrptRecord strict rejects a warning", () => {
+  const text = "v=TLSRPTv1; rua=mailto:tlsrpt@example.com.";
+  assert.equal(mtasts.checkTlsrptRecord(text).valid, true);
+  const strict = mtasts.checkTlsrptRecord(text, true);
+  assert.equal(strict.valid, false);
+  assert.equal(strict.record, undefined);
+  assert.deepEqual(
+    strict.diagnostics.map((d) => [d.severity, d.code, d.column]),
+    [["error", "mailto-trailing-dot", 42]],
+  );
+});
+
+test("checkReport reads gzip bytes", () => {
+  const json = corpusBytes("report-google-validation-failure.json");
+  const result = mtasts.checkReport(gzipSync(json));
+  assert.equal(result.valid, true);
+  assert.deepEqual(result.format, { type: "gzip" });
+  assert.deepEqual(result.diagnostics, []);
+  assert.deepEqual(result.report, mtasts.checkReport(json).report);
+  assert.equal(result.report["organization-name"], "Example Inc.");
+});
+
+test("checkReport diagnostics carry path and source", () => {
+  const result = mtasts.checkReport(corpusBytes("report-microsoft-2023-no-timezone.json"));
+  assert.equal(result.valid, true);
+  assert.deepEqual(
+    result.diagnostics.map((d) => [d.source, d.code, d.path]),
+    [
+      ["report", "missing-time-zone", "date-range.start-datetime"],
+      ["report", "missing-time-zone", "date-range.end-datetime"],
+      ["report", "missing-optional-member", "policies[0].failure-details"],
+    ],
+  );
+});
+
+test("checkReport reads an email and its headers", () => {
+  const result = mtasts.checkReport(corpusBytes("report-email-google-style.eml"));
+  assert.equal(result.valid, true);
+  assert.equal(result.format.type, "email");
+  assert.equal(result.format.media_type, "application/tlsrpt+gzip");
+  assert.equal(result.format.compressed, true);
+  assert.deepEqual(result.email, {
+    tls_report_domain: "example.com",
+    tls_report_submitter: "google.com",
+    subject:
+      "Report Domain: example.com Submitter: google.com Report-ID: " +
+      "<2024.09.03T00.00.00Z+example.com@google.example>",
+  });
+  assert.deepEqual(
+    result.diagnostics.map((d) => [d.source, d.code, "path" in d]),
+    [
+      ["message", "submitter-mismatch", false],
+      ["message", "file-name-mismatch", false],
+      ["report", "missing-optional-member", true],
+    ],
+  );
+});
+
+test("checkReport reports an input error", () => {
+  const result = mtasts.checkReport(new Uint8Array([0x1f, 0x8b, 0x00]));
+  assert.equal(result.valid, false);
+  assert.equal(result.format, null);
+  assert.equal(result.error.code, "invalid-gzip");
+  assert.deepEqual(result.diagnostics, []);
+  assert.equal(result.report, undefined);
+});
+
+test("summarize groups the corpus like the CLI", () => {
+  const names = readdirSync(corpus).filter((n) => n.startsWith("report-") && n.endsWith(".json"));
+  const summary = mtasts.summarize(names.sort().map(corpusBytes));
+  assert.equal(summary.reports, 10);
+  assert.equal(summary.duplicate_reports, 0);
+  assert.deepEqual(summary.errors, []);
+  assert.deepEqual(
+    summary.domains.map((d) => [
+      d.policy_domain,
+      d.policy_type,
+      d.total.successful_sessions,
+      d.total.failed_sessions,
+    ]),
+    [
+      ["company-y.example", "sts", 5326, 303],
+      ["example.com", "tlsa", 7, 0],
+      ["example.com", "sts", 13, 13],
+      ["example.com", "no-policy-found", 49, 0],
+      ["example.org", "sts", 1, 0],
+      ["mail.example.com", "tlsa", 1, 0],
+      [null, "no-policy-found", 1, 0],
+    ],
+  );
+  assert.deepEqual(summary.domains[2].total.uncovered_mx_hosts, [
+    { mx_host: "example-com.h-v1.mx.microsoft", failed_sessions: 10 },
+  ]);
+});
+
+test("summarize lists unreadable reports by index", () => {
+  const email = corpusBytes("report-email-google-style.eml");
+  const summary = mtasts.summarize([new Uint8Array([0x7b]), email, email]);
+  assert.equal(summary.reports, 1);
+  assert.equal(summary.duplicate_reports, 1);
+  assert.deepEqual(
+    summary.errors.map((e) => [e.index, e.code]),
+    [[0, "invalid-json"]],
+  );
+  const strict = mtasts.summarize([email], true);
+  assert.equal(strict.reports, 0);
+  assert.deepEqual(
+    strict.errors.map((e) => [e.index, e.code]),
+    [[0, "submitter-mismatch"]],
   );
 });
