@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use mtasts_core::ParseOptions;
-use mtasts_core::tlsrpt::{AddOutcome, Aggregate, Aggregator, Limits, ReceivedReport, Report};
+use mtasts_core::tlsrpt::{AddOutcome, Aggregate, Aggregator, Limits, ReceivedReport};
 use serde::Serialize;
 
 use crate::{Verdict, print_text};
@@ -225,7 +225,7 @@ impl Run {
             let message = format!("larger than the limit of {limit} bytes, so it was not read");
             return self.fail(name.to_owned(), message);
         }
-        let report = match read_report(&bytes, self.options, &self.limits) {
+        let report = match ReceivedReport::read_countable(&bytes, self.options, &self.limits) {
             Ok(report) => report,
             Err(error) => return self.fail(name.to_owned(), format!("invalid report: {error}")),
         };
@@ -241,19 +241,6 @@ impl Run {
     fn fail(&mut self, file: String, error: String) {
         eprintln!("mtasts: {file}: {error}");
         self.errors.push(FileError { file, error });
-    }
-}
-
-/// Reads a report from the bytes of one file: JSON, gzip data or an email message. Returns the
-/// first error when the input or the report in it is invalid.
-fn read_report(bytes: &[u8], options: ParseOptions, limits: &Limits) -> Result<Report, String> {
-    let received = ReceivedReport::read(bytes, options, limits).map_err(|e| e.to_string())?;
-    if let Some(error) = received.message_diagnostics.iter().find(|d| d.is_error()) {
-        return Err(format!("email message {error}"));
-    }
-    match received.report {
-        Ok(parsed) => Ok(parsed.value),
-        Err(error) => Err(error.to_string()),
     }
 }
 

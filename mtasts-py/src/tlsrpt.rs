@@ -8,8 +8,8 @@ use pyo3::types::PyDict;
 use serde::Serialize;
 
 use mtasts_core::tlsrpt::{
-    self, Aggregator, EmailHeaders, InputFormat, Limits, ReceivedReport as CoreReceivedReport,
-    Report, Rua,
+    self, Aggregator, EmailHeaders, InputFormat, Limits, NotCounted,
+    ReceivedReport as CoreReceivedReport, Report, Rua,
 };
 use mtasts_core::txt::{Discovery, Selection as CoreSelection};
 use mtasts_core::{ParseError as CoreParseError, ParseOptions, Parsed};
@@ -358,12 +358,12 @@ pub(crate) fn summarize<'py>(
                 "reports[{index}]: expected bytes, found {type_name}"
             ))
         })?;
-        match countable_report(&bytes, options) {
+        match CoreReceivedReport::read_countable(&bytes, options, &Limits::default()) {
             // A duplicate is counted in the aggregate's duplicate_reports.
             Ok(report) => {
                 let _ = aggregator.add(&report);
             }
-            Err((code, message)) => errors.push(SummaryError {
+            Err(NotCounted { code, message }) => errors.push(SummaryError {
                 index,
                 code,
                 message,
@@ -378,27 +378,6 @@ pub(crate) fn summarize<'py>(
         PyRuntimeError::new_err(format!("failed to write the summary: {error}"))
     })?;
     json_loads(py, &json)
-}
-
-/// Reads one report for the summary, with the CLI's rule: input errors, errors about the email
-/// message (strict only) and invalid report JSON keep a report out. Returns the code and
-/// message of the first error otherwise.
-// NOTE: the CLI's `summarize` has its own copy of this rule, because the core has no function
-// that reads received bytes into an `Aggregator`.
-fn countable_report(bytes: &[u8], options: ParseOptions) -> Result<Report, (&'static str, String)> {
-    let received = CoreReceivedReport::read(bytes, options, &Limits::default())
-        .map_err(|error| (error.code(), error.to_string()))?;
-    if let Some(error) = received.message_diagnostics.iter().find(|d| d.is_error()) {
-        return Err((error.code(), format!("email message {error}")));
-    }
-    match received.report {
-        Ok(parsed) => Ok(parsed.value),
-        Err(error) => {
-            // The core guarantees an error in every ParseError, so the "" is unreachable.
-            let code = error.first_error().map_or("", |d| d.code());
-            Err((code, error.to_string()))
-        }
-    }
 }
 
 /// Loads JSON text with Python's json module, so that objects become dicts in member order.

@@ -3,7 +3,7 @@
 
 use js_sys::Uint8Array;
 use mtasts_core::tlsrpt::{
-    Aggregate, Aggregator, InputFormat, Limits, ReceivedReport, Report, TlsRptRecord,
+    Aggregate, Aggregator, InputFormat, Limits, NotCounted, ReceivedReport, Report, TlsRptRecord,
 };
 use mtasts_core::{Diagnostic, Issue, ParseOptions, txt};
 use serde::Serialize;
@@ -173,12 +173,12 @@ pub fn summary<B: AsRef<[u8]>>(reports: impl IntoIterator<Item = B>, strict: boo
     let mut aggregator = Aggregator::new();
     let mut errors = Vec::new();
     for (index, bytes) in reports.into_iter().enumerate() {
-        match countable_report(bytes.as_ref(), options) {
+        match ReceivedReport::read_countable(bytes.as_ref(), options, &Limits::default()) {
             // A duplicate is counted in the aggregate's duplicate_reports.
             Ok(report) => {
                 let _ = aggregator.add(&report);
             }
-            Err((code, message)) => errors.push(SummaryError {
+            Err(NotCounted { code, message }) => errors.push(SummaryError {
                 index,
                 code,
                 message,
@@ -188,27 +188,6 @@ pub fn summary<B: AsRef<[u8]>>(reports: impl IntoIterator<Item = B>, strict: boo
     Summary {
         aggregate: aggregator.aggregate(),
         errors,
-    }
-}
-
-/// Reads one report for the summary, with the CLI's rule: input errors, errors about the email
-/// message (strict only) and invalid report JSON keep a report out. Returns the code and
-/// message of the first error otherwise.
-// NOTE: the CLI and mtasts-py have their own copies of this rule, because the core has no
-// function that reads received bytes into an `Aggregator`.
-fn countable_report(bytes: &[u8], options: ParseOptions) -> Result<Report, (&'static str, String)> {
-    let received = ReceivedReport::read(bytes, options, &Limits::default())
-        .map_err(|error| (error.code(), error.to_string()))?;
-    if let Some(error) = received.message_diagnostics.iter().find(|d| d.is_error()) {
-        return Err((error.code(), format!("email message {error}")));
-    }
-    match received.report {
-        Ok(parsed) => Ok(parsed.value),
-        Err(error) => {
-            // The core guarantees an error in every ParseError, so the "" is unreachable.
-            let code = error.first_error().map_or("", |d| d.code());
-            Err((code, error.to_string()))
-        }
     }
 }
 

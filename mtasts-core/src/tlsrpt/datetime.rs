@@ -149,6 +149,7 @@ pub fn parse(text: &str) -> Option<(Timestamp, Vec<DateTimeQuirk>)> {
         }
     };
     let timestamp = offset.to_timestamp(civil).ok()?;
+
     // A positive offset early on 0000-01-01 gives an instant before year 0 in UTC, which
     // `format` cannot write as a four-digit year. Rejecting it keeps every parsed report
     // writable as JSON that reads back.

@@ -338,7 +338,50 @@ pub struct ReceivedReport<'a> {
     pub report: Result<Parsed<Report>, ParseError>,
 }
 
+/// Why [`ReceivedReport::read_countable`] leaves a report out of a summary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct NotCounted {
+    /// The stable code of the first error, such as `decompressed-too-large` or
+    /// `invalid-json`.
+    pub code: &'static str,
+    /// The error as one line of text.
+    pub message: String,
+}
+
 impl<'a> ReceivedReport<'a> {
+    /// Reads a report for a summary, with the rule every summary in this project follows: a
+    /// report counts when the input can be read, the email message has no error (with strict
+    /// parsing, its warnings are errors) and the report JSON is accepted.
+    ///
+    /// # Errors
+    ///
+    /// Returns the code and message of the first error that keeps the report out.
+    pub fn read_countable(
+        bytes: &[u8],
+        options: ParseOptions,
+        limits: &Limits,
+    ) -> Result<Report, NotCounted> {
+        let received =
+            ReceivedReport::read(bytes, options, limits).map_err(|error| NotCounted {
+                code: error.code(),
+                message: error.to_string(),
+            })?;
+        if let Some(error) = received.message_diagnostics.iter().find(|d| d.is_error()) {
+            return Err(NotCounted {
+                code: error.code(),
+                message: format!("email message {error}"),
+            });
+        }
+        received
+            .report
+            .map(|parsed| parsed.value)
+            .map_err(|error| NotCounted {
+                code: error.first_error().map_or("invalid-json", |d| d.code()),
+                message: error.to_string(),
+            })
+    }
+
     /// Reads a report from the bytes received: report JSON, gzip data or an email message.
     ///
     /// JSON is read by [`Report::from_json_with`] with `options`. With `options.strict`, the

@@ -28,7 +28,9 @@ pub use email::{
     Delivery, EmailError, EmailOptions, TLSRPT_GZIP_MEDIA_TYPE, TLSRPT_JSON_MEDIA_TYPE,
 };
 pub use filename::{Extension, FileNameError, FileNameField, ReportFileName};
-pub use input::{EmailHeaders, EmailIssue, InputError, InputFormat, Limits, ReceivedReport};
+pub use input::{
+    EmailHeaders, EmailIssue, InputError, InputFormat, Limits, NotCounted, ReceivedReport,
+};
 pub use record::TlsRptRecord;
 pub use report::{
     DateRange, FailureDetail, PolicyResult, PolicyType, Report, ReportedPolicy, ResultType, Summary,
