@@ -51,6 +51,8 @@ const CASES: &[&str] = &[
     "report-1mb-mailrs",
     "report-1mb-derive",
     "report-1mb-gzip-mtasts",
+    "report-1mb-derive-from-str",
+    "report-1mb-ignored-any",
     "summary-1000-mtasts",
 ];
 
@@ -198,6 +200,26 @@ fn prepare_tlsrpt(case: &str) -> Option<Box<dyn Fn()>> {
                     ParseOptions::default(),
                     &limits,
                 )));
+            })
+        }
+        // Two floors for the report readers, not timed by the benchmarks: the plain derive on
+        // input validated as UTF-8 once up front (serde_json's `from_str` then skips the check of
+        // each string), and serde_json's tokenizer alone, building nothing.
+        "report-1mb-derive-from-str" => {
+            let input = tlsrpt::report_1mb();
+            tlsrpt::check_plain_report(&input);
+            Box::new(move || {
+                let json = black_box(input.json.as_slice());
+                let text = std::str::from_utf8(json).expect("the generator writes UTF-8");
+                drop(black_box(serde_json::from_str::<PlainReport>(text)));
+            })
+        }
+        "report-1mb-ignored-any" => {
+            let input = tlsrpt::report_1mb();
+            Box::new(move || {
+                let json = black_box(input.json.as_slice());
+                let result = serde_json::from_slice::<serde::de::IgnoredAny>(json);
+                black_box(result.expect("the generator writes valid JSON"));
             })
         }
         "summary-1000-mtasts" => {
