@@ -409,9 +409,18 @@ fn duration(seconds: u32) -> String {
     }
 }
 
-fn print_json(value: &serde_json::Value) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    print_text(&format!("{text}\n"))
+/// Writes `value` as indented JSON to standard output, straight through a buffer rather than
+/// through a string first, which keeps a large summary from being held twice.
+fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+        _ => Ok(()),
+    }
 }
 
 /// Writes to standard output. A closed pipe (`mtasts ... | head`) is not an error.

@@ -17,7 +17,7 @@ use mtasts_core::ParseOptions;
 use mtasts_core::tlsrpt::{AddOutcome, Aggregate, Aggregator, Limits, ReceivedReport};
 use serde::Serialize;
 
-use crate::{Verdict, print_text};
+use crate::{Verdict, print_json, print_text};
 
 /// File name endings read when walking a directory, compared without letter case. Files named
 /// on the command line are read whatever their name.
@@ -107,19 +107,16 @@ pub(crate) fn run(args: &SummarizeArgs) -> Result<Verdict, String> {
     }
 
     let aggregate = run.aggregator.aggregate();
-    let output = if args.json {
-        let json = serde_json::to_string_pretty(&JsonOutput {
+    if args.json {
+        print_json(&JsonOutput {
             aggregate: &aggregate,
             errors: &run.errors,
-        })
-        .map_err(|e| e.to_string())?;
-        format!("{json}\n")
+        })?;
     } else if args.csv {
-        csv::render(&aggregate)
+        print_text(&csv::render(&aggregate))?;
     } else {
-        table::render(&aggregate, args.top)
-    };
-    print_text(&output)?;
+        print_text(&table::render(&aggregate, args.top))?;
+    }
 
     if run.files_read == 0 && run.errors.is_empty() {
         eprintln!("mtasts: warning: no report files found");

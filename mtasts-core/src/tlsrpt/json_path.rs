@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 /// One step of a path: an object member or an array element.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Segment {
-    Key(String),
+    Key(std::borrow::Cow<'static, str>),
     Index(usize),
 }
 
@@ -322,7 +322,7 @@ mod tests {
     use super::*;
 
     fn key(k: &str) -> Segment {
-        Segment::Key(k.to_owned())
+        Segment::Key(k.to_owned().into())
     }
 
     fn text<'a>(json: &'a str, path: &[Segment]) -> &'a str {

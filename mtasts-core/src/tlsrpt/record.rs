@@ -157,6 +157,23 @@ impl TxtRecord for TlsRptRecord {
     const KIND: RecordKind = RecordKind::TlsRpt;
 
     fn parse_with(data: &[u8], options: ParseOptions) -> Result<Parsed<TlsRptRecord>, ParseError> {
+        if let Some(address) = fast_mailto_record(data) {
+            return Ok(Parsed {
+                value: TlsRptRecord {
+                    rua: vec![Rua::Mailto { address }],
+                    extensions: Vec::new(),
+                },
+                warnings: Vec::new(),
+            });
+        }
+        parse_full(data, options)
+    }
+}
+
+/// Scans a record field by field, reporting every diagnostic. [`TlsRptRecord::parse_with`]
+/// calls it when the fast path declines the input.
+fn parse_full(data: &[u8], options: ParseOptions) -> Result<Parsed<TlsRptRecord>, ParseError> {
+    {
         let mut diagnostics = Diagnostics::new(data, options);
         let mut fields = Fields {
             rua: Vec::new(),
@@ -183,6 +200,57 @@ impl TxtRecord for TlsRptRecord {
     }
 }
 
+/// Reads the common record `v=TLSRPTv1; rua=mailto:<address>` with a plain lower-case
+/// address, or returns `None` for anything else, which the full parser then reads. It accepts
+/// only records the full parser accepts without a diagnostic, with the same result; a test
+/// checks that.
+fn fast_mailto_record(data: &[u8]) -> Option<String> {
+    let rest = data.strip_prefix(b"v=TLSRPTv1;")?;
+    let spaces = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let rest = rest[spaces..].strip_prefix(b"rua=mailto:")?;
+    let end = rest.iter().position(|&b| b == b';').unwrap_or(rest.len());
+    if end < rest.len() && !rest[end + 1..].iter().all(|&b| b == b' ' || b == b'\t') {
+        return None;
+    }
+    let address = &rest[..end];
+    let at = address.iter().position(|&b| b == b'@')?;
+    let (local, domain) = (&address[..at], &address[at + 1..]);
+    let mut previous = b'.';
+    for &b in local {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'+' | b'-' => {}
+            b'.' if previous != b'.' => {}
+            _ => return None,
+        }
+        previous = b;
+    }
+    if local.is_empty() || previous == b'.' || domain.is_empty() || domain.len() > 253 {
+        return None;
+    }
+    let mut label_length = 0;
+    previous = b'.';
+    for &b in domain {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' => label_length += 1,
+            b'-' if previous != b'.' => label_length += 1,
+            b'.' if previous != b'.' && previous != b'-' => label_length = 0,
+            _ => return None,
+        }
+        if label_length > 63 {
+            return None;
+        }
+        previous = b;
+    }
+    if previous == b'.' || previous == b'-' {
+        return None;
+    }
+    // Every byte checked above is ASCII.
+    String::from_utf8(address.to_vec()).ok()
+}
+
 struct Fields {
     rua: Vec<Rua>,
     /// Whether a `rua` field was seen, valid or not, so that a bad one is not also reported
@@ -195,7 +263,7 @@ impl Fields {
     fn add(&mut self, field: RawField<'_>, diagnostics: &mut Diagnostics<'_>) {
         if field.name == b"rua" {
             self.rua_seen = true;
-            self.rua.extend(rua::parse_rua_list(&field, diagnostics));
+            rua::parse_rua_list(&field, &mut self.rua, diagnostics);
             return;
         }
         if field.name.eq_ignore_ascii_case(b"rua") {
@@ -249,6 +317,42 @@ impl Serialize for ExtensionMap<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fast_path_agrees_with_the_full_parser() {
+        let cases = [
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example.com",
+            "v=TLSRPTv1;rua=mailto:tls.rpt+x@mail.example.com;",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example.com;  ",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@com",
+            "v=TLSRPTv1; rua=mailto:TLSRPT@example.com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example.com.",
+            "v=TLSRPTv1; rua=mailto:a..b@example.com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@-example.com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example.com!10m",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example.com, mailto:b@example.com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example.com; ext=1",
+            "v=TLSRPTv1 ; rua=mailto:tlsrpt@example.com",
+            "v=TLSRPTv1; rua=mailto:%74lsrpt@example.com",
+        ];
+        for case in cases {
+            let full = parse_full(case.as_bytes(), ParseOptions::default());
+            let clean = full
+                .ok()
+                .filter(|parsed| parsed.warnings.is_empty())
+                .map(|parsed| parsed.value)
+                .filter(|record| record.rua.len() == 1 && record.extensions.is_empty());
+            let fast = fast_mailto_record(case.as_bytes()).map(|address| TlsRptRecord {
+                rua: vec![Rua::Mailto { address }],
+                extensions: Vec::new(),
+            });
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), clean, "{case}");
+            }
+        }
+        assert!(fast_mailto_record(cases[0].as_bytes()).is_some());
+        assert!(fast_mailto_record(cases[5].as_bytes()).is_none());
+    }
+
     use super::*;
     use crate::diagnostic::Severity;
 

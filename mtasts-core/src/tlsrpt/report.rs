@@ -227,10 +227,20 @@ impl ResultType {
 
     /// Maps a report value to its type. Matching is exact.
     pub fn from_value(value: &str) -> ResultType {
-        ResultType::REGISTERED
-            .into_iter()
-            .find(|t| t.as_str() == value)
-            .unwrap_or_else(|| ResultType::Other(value.into()))
+        match value {
+            "starttls-not-supported" => ResultType::StarttlsNotSupported,
+            "certificate-host-mismatch" => ResultType::CertificateHostMismatch,
+            "certificate-expired" => ResultType::CertificateExpired,
+            "certificate-not-trusted" => ResultType::CertificateNotTrusted,
+            "validation-failure" => ResultType::ValidationFailure,
+            "tlsa-invalid" => ResultType::TlsaInvalid,
+            "dnssec-invalid" => ResultType::DnssecInvalid,
+            "dane-required" => ResultType::DaneRequired,
+            "sts-policy-fetch-error" => ResultType::StsPolicyFetchError,
+            "sts-policy-invalid" => ResultType::StsPolicyInvalid,
+            "sts-webpki-invalid" => ResultType::StsWebpkiInvalid,
+            other => ResultType::Other(other.into()),
+        }
     }
 }
 

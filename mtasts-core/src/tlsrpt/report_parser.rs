@@ -458,13 +458,11 @@ impl Report {
         let json = &whole[offset..];
         let shift = |span: Span| Span::new(span.start + offset, span.end + offset);
         let mut context = Context::default();
-        let mut reader = serde_json::Deserializer::from_slice(json);
-        let result = ReportSeed(&mut context)
-            .deserialize(&mut reader)
-            .and_then(|report| {
-                reader.end()?;
-                Ok(report)
-            });
+        // Valid UTF-8 is checked once here, so that the reader need not check every string.
+        let result = match std::str::from_utf8(json) {
+            Ok(text) => read_report(serde_json::de::StrRead::new(text), &mut context),
+            Err(_) => read_report(serde_json::de::SliceRead::new(json), &mut context),
+        };
         let mut diagnostics = Diagnostics::new(whole, options);
         if offset > 0 {
             diagnostics.push(ReportIssue::ByteOrderMark, Span::new(0, offset));
@@ -564,6 +562,16 @@ fn find_noncharacters(json: &[u8]) -> Option<(usize, usize, u32)> {
     found.map(|(offset, first)| (offset, count, first))
 }
 
+fn read_report<'de, R: serde_json::de::Read<'de>>(
+    reader: R,
+    context: &mut Context,
+) -> Result<Report, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::new(reader);
+    let report = ReportSeed(context).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(report)
+}
+
 /// Returns the byte range serde_json's error position points at: one byte at its line and
 /// column, or the end of the input when the error is at the end.
 fn error_span(json: &[u8], error: &serde_json::Error) -> Span {
@@ -621,7 +629,7 @@ impl Context {
 
     fn child_path(&self, key: &str) -> Vec<Segment> {
         let mut path = self.path.clone();
-        path.push(Segment::Key(key.to_owned()));
+        path.push(Segment::Key(key.to_owned().into()));
         path
     }
 
@@ -737,7 +745,7 @@ fn visit_members<'de, A: MapAccess<'de>>(
                     }));
                 }
                 seen |= 1 << index;
-                context.path.push(Segment::Key(known[index].to_owned()));
+                context.path.push(Segment::Key(Cow::Borrowed(known[index])));
                 on_member(index, map, context)?;
                 context.path.pop();
             }
@@ -749,7 +757,7 @@ fn visit_members<'de, A: MapAccess<'de>>(
                         key: key.into(),
                     }));
                 }
-                context.path.push(Segment::Key(key.to_string()));
+                context.path.push(Segment::Key(key.to_string().into()));
                 context.record(|path| ReportIssue::UnknownMember { path });
                 map.next_value_seed(SkipValue)?;
                 context.path.pop();

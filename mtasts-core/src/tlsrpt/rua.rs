@@ -295,14 +295,17 @@ impl From<RuaIssue> for Issue {
 
 /// Parses the value of one `rua` field, records a diagnostic for each problem and returns the
 /// destinations that are valid, in order.
-pub(crate) fn parse_rua_list(field: &RawField<'_>, diagnostics: &mut Diagnostics<'_>) -> Vec<Rua> {
+pub(crate) fn parse_rua_list(
+    field: &RawField<'_>,
+    destinations: &mut Vec<Rua>,
+    diagnostics: &mut Diagnostics<'_>,
+) {
     let value = field.value;
     let base = field.value_start;
     if value.is_empty() {
         diagnostics.push(RuaIssue::EmptyUri { after_comma: false }, Span::at(base));
-        return Vec::new();
+        return;
     }
-    let mut destinations = Vec::new();
     let mut reported_comma = None;
     let mut start = 0;
     let element_ends = value
@@ -335,7 +338,6 @@ pub(crate) fn parse_rua_list(field: &RawField<'_>, diagnostics: &mut Diagnostics
         }
         start = end + 1;
     }
-    destinations
 }
 
 /// Parses one `tlsrpt-uri` that starts at `offset` in the record.
@@ -496,11 +498,17 @@ impl Uri<'_> {
         }
 
         let address_span = self.span(to_start, to_end);
-        let decoded = percent_decode(to);
-        let address = String::from_utf8_lossy(&decoded).into_owned();
-        let checked = match String::from_utf8(decoded) {
-            Ok(_) => check_address(&address),
-            Err(_) => Err("expected UTF-8 after percent-decoding, found invalid bytes".to_owned()),
+        let decoded = if to.contains(&b'%') {
+            Cow::Owned(percent_decode(to))
+        } else {
+            Cow::Borrowed(to)
+        };
+        let (address, checked) = match std::str::from_utf8(&decoded) {
+            Ok(text) => (text.to_owned(), check_address(text)),
+            Err(_) => (
+                String::from_utf8_lossy(&decoded).into_owned(),
+                Err("expected UTF-8 after percent-decoding, found invalid bytes".to_owned()),
+            ),
         };
         let trailing_dot = match checked {
             Ok(trailing_dot) => trailing_dot,
