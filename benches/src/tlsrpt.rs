@@ -34,7 +34,7 @@ pub const TLSRPT_RECORD_ADDRESS: &str = "tlsrpt@example.com";
 pub fn check_mtasts_tlsrpt_record() {
     let parsed = TlsRptRecord::parse(TLSRPT_RECORD).expect("mtasts-core rejected the record");
     let expected = [Rua::Mailto {
-        address: TLSRPT_RECORD_ADDRESS.to_owned(),
+        address: TLSRPT_RECORD_ADDRESS.into(),
     }];
     assert_eq!(parsed.value.rua(), expected, "mtasts-core rua");
     assert!(

@@ -158,6 +158,48 @@ pub(crate) fn scan_ldh(bytes: &[u8]) -> Result<bool, DomainError> {
     Ok(has_uppercase)
 }
 
+/// Returns `true` when `name` is a valid `Domain` written in lower case: exactly the names for
+/// which [`scan_ldh`] returns `Ok(false)`. It returns a plain `bool` and builds no error, which
+/// makes it the cheap first check for the common, valid, lower-case name.
+pub(crate) fn is_lowercase_domain(name: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (name.first(), name.last()) else {
+        return false;
+    };
+    if name.len() > MAX_TEXT_LENGTH || first == b'-' || last == b'-' || last == b'.' {
+        return false;
+    }
+    let mut label_start = 0;
+    for (i, &byte) in name.iter().enumerate() {
+        if byte == b'.' {
+            // The label before the dot is non-empty, short enough and does not end with `-`,
+            // and the next one does not start with `-`.
+            let bad_label = i == label_start
+                || i - label_start > MAX_SHORT_LABEL
+                || name[i - 1] == b'-'
+                || name.get(i + 1) == Some(&b'-');
+            if bad_label {
+                return false;
+            }
+            label_start = i + 1;
+        } else if !IS_LOWER_LDH[usize::from(byte)] {
+            return false;
+        }
+    }
+    name.len() - label_start <= MAX_SHORT_LABEL
+}
+
+/// Lower-case letters, digits and `-`, indexed by byte value.
+static IS_LOWER_LDH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+        byte += 1;
+    }
+    table
+};
+
 /// What a byte can be in a host name.
 #[derive(Clone, Copy)]
 enum Class {
@@ -463,6 +505,28 @@ mod tests {
             Some("mail.xn--mx-lka.example")
         );
         assert_eq!(to_a_label("a\u{FF61}b").as_deref(), Some("a.b"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn is_lowercase_domain_agrees_with_scan_ldh(name in "[a-cA.-]{0,12}|[a-z]{60,70}(\\.[a-z]{1,3})?") {
+            let expected = scan_ldh(name.as_bytes()) == Ok(false);
+            proptest::prop_assert_eq!(is_lowercase_domain(name.as_bytes()), expected, "{}", name);
+        }
+    }
+
+    #[test]
+    fn is_lowercase_domain_checks_labels_and_case() {
+        assert!(is_lowercase_domain(b"mail.example.com"));
+        assert!(is_lowercase_domain(b"a-b.c0"));
+        assert!(!is_lowercase_domain(b"Mail.example.com"));
+        assert!(!is_lowercase_domain(b"a..b"));
+        assert!(!is_lowercase_domain(b"-a.b"));
+        assert!(!is_lowercase_domain(b"a-.b"));
+        assert!(!is_lowercase_domain(b"a.b."));
+        assert!(!is_lowercase_domain(b""));
+        assert!(!is_lowercase_domain("a".repeat(64).as_bytes()));
+        assert!(is_lowercase_domain("a".repeat(63).as_bytes()));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use mtasts_core::tlsrpt::Report;
 
-/// A minimal report whose `start-datetime` is `start`.
+/// Returns the JSON of a minimal report whose `start-datetime` is `start`.
 fn report_json(start: &str) -> String {
     format!(
         r#"{{"organization-name":"Company-X","date-range":{{"start-datetime":"{start}",

@@ -60,14 +60,12 @@ fn uris(record: &TlsRptRecord) -> Vec<String> {
 
 fn mailto(address: &str) -> Rua {
     Rua::Mailto {
-        address: address.to_owned(),
+        address: address.into(),
     }
 }
 
 fn https(uri: &str) -> Rua {
-    Rua::Https {
-        uri: uri.to_owned(),
-    }
+    Rua::Https { uri: uri.into() }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1159,7 +1157,7 @@ fn domain() -> impl Strategy<Value = String> {
 fn mailto_destination() -> impl Strategy<Value = Rua> {
     let atom = "[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]{1,8}";
     (prop::collection::vec(atom, 1..=3), domain()).prop_map(|(atoms, domain)| Rua::Mailto {
-        address: format!("{}@{domain}", atoms.join(".")),
+        address: format!("{}@{domain}", atoms.join(".")).into(),
     })
 }
 
@@ -1181,7 +1179,7 @@ fn https_destination() -> impl Strategy<Value = Rua> {
             uri.push('?');
             uri.push_str(&query);
         }
-        Rua::Https { uri }
+        Rua::Https { uri: uri.into() }
     })
 }
 

@@ -69,11 +69,11 @@ fn rua_dict<'py>(py: Python<'py>, rua: &Rua) -> PyResult<Bound<'py, PyDict>> {
     match rua {
         Rua::Mailto { address } => {
             dict.set_item("scheme", "mailto")?;
-            dict.set_item("address", address)?;
+            dict.set_item("address", address.as_str())?;
         }
         Rua::Https { uri } => {
             dict.set_item("scheme", "https")?;
-            dict.set_item("uri", uri)?;
+            dict.set_item("uri", uri.as_str())?;
         }
         // `Rua` is non-exhaustive: a destination kind added to the core needs a dict shape
         // here and in mtasts.pyi before the module can return it.

@@ -101,6 +101,12 @@ impl MxPattern {
                 None => (0, pattern),
             },
         };
+        // The usual valid lower-case pattern needs no error and no lower-casing.
+        if domain::is_lowercase_domain(name.as_bytes()) {
+            return Ok(MxPattern {
+                text: CompactString::from(pattern),
+            });
+        }
         let has_uppercase = domain::scan_domain(name).map_err(|error| {
             // Any other `*` is a misplaced wildcard, whatever else is wrong with the name.
             match name.find('*') {

@@ -222,7 +222,7 @@ impl OutgoingReport {
                 Ok(Delivery::Email { to, message })
             }
             Rua::Https { uri } => Ok(Delivery::Https {
-                uri: uri.clone(),
+                uri: uri.to_string(),
                 content_type: TLSRPT_GZIP_MEDIA_TYPE,
                 body: self.to_gzip(),
             }),

@@ -22,18 +22,21 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+use smallvec::SmallVec;
 
 use super::rua::{self, Rua};
 use crate::diagnostic::{Diagnostics, ParseError, ParseOptions, Parsed, Span};
+use crate::domain;
 use crate::sts::{Extension, ExtensionError};
 use crate::txt::{self, RawField, RecordIssue, RecordKind, Selection, TxtData, TxtRecord};
 
 /// A parsed `_smtp._tls` TXT record, which lists where to send TLS reports for a domain.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TlsRptRecord {
-    /// Never empty.
-    rua: Vec<Rua>,
+    /// Never empty. Nearly every record has one destination, kept without allocating.
+    rua: SmallVec<[Rua; 1]>,
     extensions: Vec<Extension>,
 }
 
@@ -41,7 +44,7 @@ impl TlsRptRecord {
     /// Creates a record with one report destination and no extension fields.
     pub fn new(rua: Rua) -> TlsRptRecord {
         TlsRptRecord {
-            rua: vec![rua],
+            rua: SmallVec::from_buf([rua]),
             extensions: Vec::new(),
         }
     }
@@ -160,7 +163,7 @@ impl TxtRecord for TlsRptRecord {
         if let Some(address) = fast_mailto_record(data) {
             return Ok(Parsed {
                 value: TlsRptRecord {
-                    rua: vec![Rua::Mailto { address }],
+                    rua: SmallVec::from_buf([Rua::Mailto { address }]),
                     extensions: Vec::new(),
                 },
                 warnings: Vec::new(),
@@ -176,7 +179,7 @@ fn parse_full(data: &[u8], options: ParseOptions) -> Result<Parsed<TlsRptRecord>
     {
         let mut diagnostics = Diagnostics::new(data, options);
         let mut fields = Fields {
-            rua: Vec::new(),
+            rua: SmallVec::new(),
             rua_seen: false,
             extensions: Vec::new(),
         };
@@ -204,55 +207,48 @@ fn parse_full(data: &[u8], options: ParseOptions) -> Result<Parsed<TlsRptRecord>
 /// address, or returns `None` for anything else, which the full parser then reads. It accepts
 /// only records the full parser accepts without a diagnostic, with the same result; a test
 /// checks that.
-fn fast_mailto_record(data: &[u8]) -> Option<String> {
+fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
     let rest = data.strip_prefix(b"v=TLSRPTv1;")?;
-    let spaces = rest
-        .iter()
-        .take_while(|&&b| b == b' ' || b == b'\t')
-        .count();
+    let spaces = rest.iter().take_while(|&&b| txt::is_wsp(b)).count();
     let rest = rest[spaces..].strip_prefix(b"rua=mailto:")?;
     let end = rest.iter().position(|&b| b == b';').unwrap_or(rest.len());
-    if end < rest.len() && !rest[end + 1..].iter().all(|&b| b == b' ' || b == b'\t') {
-        return None;
+    let (address, tail) = rest.split_at(end);
+    match tail {
+        [] => {}
+        [b';', tail @ ..] if tail.iter().all(|&b| txt::is_wsp(b)) => {}
+        _ => return None,
     }
-    let address = &rest[..end];
     let at = address.iter().position(|&b| b == b'@')?;
     let (local, domain) = (&address[..at], &address[at + 1..]);
+    // A dot-atom of lower-case letters, digits and `_+-`, and a lower-case LDH domain.
     let mut previous = b'.';
-    for &b in local {
-        match b {
-            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'+' | b'-' => {}
-            b'.' if previous != b'.' => {}
-            _ => return None,
-        }
-        previous = b;
+    let mut plain_local = true;
+    for &byte in local {
+        plain_local &= IS_PLAIN_LOCAL[usize::from(byte)] && !(byte == b'.' && previous == b'.');
+        previous = byte;
     }
-    if local.is_empty() || previous == b'.' || domain.is_empty() || domain.len() > 253 {
+    plain_local &= previous != b'.';
+    if local.is_empty() || !plain_local || !domain::is_lowercase_domain(domain) {
         return None;
     }
-    let mut label_length = 0;
-    previous = b'.';
-    for &b in domain {
-        match b {
-            b'a'..=b'z' | b'0'..=b'9' => label_length += 1,
-            b'-' if previous != b'.' => label_length += 1,
-            b'.' if previous != b'.' && previous != b'-' => label_length = 0,
-            _ => return None,
-        }
-        if label_length > 63 {
-            return None;
-        }
-        previous = b;
-    }
-    if previous == b'.' || previous == b'-' {
-        return None;
-    }
-    // Every byte checked above is ASCII.
-    String::from_utf8(address.to_vec()).ok()
+    CompactString::from_utf8(address).ok()
 }
 
+/// The characters of a plain local part, indexed by byte value.
+static IS_PLAIN_LOCAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] =
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'+' | b'-');
+        byte += 1;
+    }
+    table
+};
+
 struct Fields {
-    rua: Vec<Rua>,
+    rua: SmallVec<[Rua; 1]>,
     /// Whether a `rua` field was seen, valid or not, so that a bad one is not also reported
     /// as missing.
     rua_seen: bool,
@@ -300,7 +296,7 @@ impl Serialize for TlsRptRecord {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("TlsRptRecord", 3)?;
         s.serialize_field("version", "TLSRPTv1")?;
-        s.serialize_field("rua", &self.rua)?;
+        s.serialize_field("rua", self.rua.as_slice())?;
         s.serialize_field("extensions", &ExtensionMap(&self.extensions))?;
         s.end()
     }
@@ -342,7 +338,7 @@ mod tests {
                 .map(|parsed| parsed.value)
                 .filter(|record| record.rua.len() == 1 && record.extensions.is_empty());
             let fast = fast_mailto_record(case.as_bytes()).map(|address| TlsRptRecord {
-                rua: vec![Rua::Mailto { address }],
+                rua: SmallVec::from_buf([Rua::Mailto { address }]),
                 extensions: Vec::new(),
             });
             if let Some(fast) = fast {

@@ -27,6 +27,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::Ipv6Addr;
 
+use compact_str::CompactString;
 use serde::{Serialize, Serializer};
 
 use crate::diagnostic::{Diagnostics, ParseError, ParseOptions, Parsed, Span};
@@ -41,12 +42,12 @@ pub enum Rua {
     /// Reports are sent by email.
     Mailto {
         /// The RFC 6068 address after percent-decoding, such as `tlsrpt@example.com`.
-        address: String,
+        address: CompactString,
     },
     /// Reports are sent with an HTTP POST.
     Https {
         /// The URI as written in the record, such as `https://tlsrpt.example.com/v1`.
-        uri: String,
+        uri: CompactString,
     },
 }
 
@@ -297,7 +298,7 @@ impl From<RuaIssue> for Issue {
 /// destinations that are valid, in order.
 pub(crate) fn parse_rua_list(
     field: &RawField<'_>,
-    destinations: &mut Vec<Rua>,
+    destinations: &mut smallvec::SmallVec<[Rua; 1]>,
     diagnostics: &mut Diagnostics<'_>,
 ) {
     let value = field.value;
@@ -533,7 +534,9 @@ impl Uri<'_> {
             };
             diagnostics.push(issue, self.span(to_end, text.len()));
         }
-        Some(Rua::Mailto { address })
+        Some(Rua::Mailto {
+            address: address.into(),
+        })
     }
 
     /// Parses `https:` followed by an authority with a host, and an optional path, query and
@@ -552,7 +555,9 @@ impl Uri<'_> {
             .map_or(text.len(), |i| authority_start + i);
         self.check_authority(authority_start, authority_end, diagnostics)?;
         self.check_path_query_fragment(authority_end, diagnostics)?;
-        Some(Rua::Https { uri: lossy(text) })
+        Some(Rua::Https {
+            uri: lossy(text).into(),
+        })
     }
 
     /// Checks `[ userinfo "@" ] host [ ":" port ]` at `start..end`.
