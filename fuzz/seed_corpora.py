@@ -131,6 +131,12 @@ def main() -> None:
         write("txt_presentation",
               f"{owner}.example.com. 300 IN TXT {presentation(strings)}".encode())
 
+    # Whole RRsets for the selection check: one record per line, strings split at NUL.
+    for name in STS_TABLES + ["txt-tlsrpt-cases.json"]:
+        for case in cases(name):
+            rrset = "\n".join("\0".join(rr) for rr in case["rrset"])
+            write("txt_presentation", rrset.encode())
+
     for case in cases("mx-matching-cases.json"):
         hosts = [case["host"]] if "host" in case else case["mx_rrset"]
         for pattern in case["patterns"]:

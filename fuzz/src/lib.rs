@@ -12,10 +12,10 @@ use std::fmt::Debug;
 
 use mtasts_core::sts::{MxPattern, Policy, StsRecord, certificate_matches, check_content_type};
 use mtasts_core::tlsrpt::{
-    AddOutcome, Aggregator, InputFormat, Limits, ReceivedReport, Report, ReportFileName, Rua,
-    TlsRptRecord,
+    AddOutcome, Aggregator, InputError, InputFormat, Limits, ReceivedReport, Report,
+    ReportFileName, Rua, TlsRptRecord,
 };
-use mtasts_core::txt::{decode_presentation, parse_pasted};
+use mtasts_core::txt::{Discovery, TxtRecord, decode_presentation, join, parse_pasted, select};
 use mtasts_core::{Diagnostic, ParseError, ParseOptions, Parsed};
 
 /// Parses an `_mta-sts` record leniently and strictly. A valid record must render to canonical
@@ -176,7 +176,8 @@ pub fn tlsrpt_record(data: &[u8]) {
 
 /// Decodes zone-file presentation text and parses it as pasted records of both kinds. Strings
 /// that decode must encode back, with every byte escaped as `\DDD` where needed, to text that
-/// decodes to the same strings.
+/// decodes to the same strings. Read as an RRset, the input must select records consistently
+/// with parsing each record alone.
 pub fn txt_presentation(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Some(strings) = decode_presentation(text).filter(|s| !s.is_empty()) {
@@ -196,6 +197,39 @@ pub fn txt_presentation(data: &[u8]) {
     let decoded = decode_presentation(&encoded)
         .unwrap_or_else(|| panic!("encoded strings {encoded:?} do not decode"));
     assert_eq!(decoded, strings, "{encoded:?}");
+
+    // The same bytes as an RRset: one record per line, one character-string per NUL.
+    let rrset: Vec<Vec<&[u8]>> = data
+        .split(|&b| b == b'\n')
+        .map(|line| line.split(|&b| b == 0).collect())
+        .collect();
+    assert_selection_consistent::<StsRecord>(&rrset);
+    assert_selection_consistent::<TlsRptRecord>(&rrset);
+}
+
+/// Selects a record of kind `T` from `rrset` and checks the outcome against parsing each record
+/// alone: a record found is one that parses, and when none is found, no record parses.
+fn assert_selection_consistent<T: TxtRecord + PartialEq + Debug>(rrset: &[Vec<&[u8]>]) {
+    let selection = select::<T, _>(rrset, ParseOptions::default());
+    let parsed: Vec<T> = rrset
+        .iter()
+        .filter_map(|record| T::parse_with(&join(record), ParseOptions::default()).ok())
+        .map(|parsed| parsed.value)
+        .collect();
+    match selection.discovery {
+        Discovery::Found(found) => assert!(
+            parsed.contains(&found.value),
+            "selected {found:?}, which no record parses to"
+        ),
+        Discovery::NotFound => assert!(
+            parsed.is_empty(),
+            "no record selected, but {parsed:?} parse"
+        ),
+        Discovery::Multiple { count } => assert!(count > 1),
+        Discovery::Invalid(error) => {
+            assert!(error.diagnostics.iter().any(Diagnostic::is_error));
+        }
+    }
 }
 
 /// Writes character-strings in presentation form (RFC 1035 §5.1): each quoted, separated by a
@@ -259,24 +293,14 @@ const FUZZ_LIMITS: Limits = Limits {
 
 /// Reads received bytes as JSON, gzip data or an email message, under small limits.
 ///
-/// Beyond not panicking, the reader must: reject input over `max_input_size`, pick the format
-/// by content, keep every span inside the bytes it refers to, give the same `InputError` in
-/// strict mode, and accept gzip data that inflates to exactly `max_decompressed_size` while
-/// rejecting it one byte below.
+/// Beyond not panicking, the reader must reject input over `max_input_size` and pick the
+/// format by content. Every span must stay inside the bytes it refers to, and strict mode must
+/// return the same `InputError` as lenient mode.
 pub fn report_input(data: &[u8]) {
     let lenient = ReceivedReport::read(data, ParseOptions::default(), &FUZZ_LIMITS);
     let strict = ReceivedReport::read(data, ParseOptions::STRICT, &FUZZ_LIMITS);
-    match (&lenient, &strict) {
-        (Err(lenient), Err(strict)) => assert_eq!(lenient, strict),
-        (Ok(lenient), Ok(strict)) => {
-            assert_eq!(lenient.format, strict.format);
-            assert_eq!(lenient.json, strict.json);
-            if strict.is_valid() {
-                assert!(lenient.is_valid(), "strict accepted what lenient rejected");
-            }
-        }
-        _ => panic!("strict and lenient disagree: {lenient:?} against {strict:?}"),
-    }
+    assert_strict_agrees(&lenient, &strict);
+
     if !data.is_empty() {
         let limits = Limits {
             max_input_size: data.len() - 1,
@@ -285,6 +309,7 @@ pub fn report_input(data: &[u8]) {
         let error = ReceivedReport::read(data, ParseOptions::default(), &limits).unwrap_err();
         assert_eq!(error.code(), "input-too-large");
     }
+
     let Ok(received) = lenient else {
         return;
     };
@@ -309,10 +334,34 @@ pub fn report_input(data: &[u8]) {
             *compressed
         }
     };
-    if !compressed {
-        return;
+    if compressed {
+        assert_decompression_limit(data, &received.json);
     }
-    let size = received.json.len();
+}
+
+/// Asserts that strict and lenient reading fail with the same `InputError` or both read the
+/// same JSON, and that what strict reading accepts lenient reading accepts too.
+fn assert_strict_agrees(
+    lenient: &Result<ReceivedReport<'_>, InputError>,
+    strict: &Result<ReceivedReport<'_>, InputError>,
+) {
+    match (lenient, strict) {
+        (Err(lenient), Err(strict)) => assert_eq!(lenient, strict),
+        (Ok(lenient), Ok(strict)) => {
+            assert_eq!(lenient.format, strict.format);
+            assert_eq!(lenient.json, strict.json);
+            if strict.is_valid() {
+                assert!(lenient.is_valid(), "strict accepted what lenient rejected");
+            }
+        }
+        _ => panic!("strict and lenient disagree: {lenient:?} against {strict:?}"),
+    }
+}
+
+/// Asserts that compressed `data`, which inflated to `json`, is accepted at a
+/// `max_decompressed_size` of exactly the JSON's size and rejected one byte below.
+fn assert_decompression_limit(data: &[u8], json: &[u8]) {
+    let size = json.len();
     assert!(size <= FUZZ_LIMITS.max_decompressed_size);
     let exact = Limits {
         max_decompressed_size: size,
@@ -320,7 +369,7 @@ pub fn report_input(data: &[u8]) {
     };
     let again = ReceivedReport::read(data, ParseOptions::default(), &exact)
         .unwrap_or_else(|e| panic!("a limit of exactly {size} bytes rejects the data: {e}"));
-    assert_eq!(again.json, received.json);
+    assert_eq!(&*again.json, json);
     if size > 0 {
         let below = Limits {
             max_decompressed_size: size - 1,
