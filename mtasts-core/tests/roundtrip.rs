@@ -40,9 +40,10 @@ fn extension_value() -> impl Strategy<Value = String> {
     "[!-~\u{e9}\u{fc}\u{65e5}\u{1f600}]([ !-~\u{e9}\u{fc}\u{65e5}\u{1f600}]{0,20}[!-~\u{e9}])?"
 }
 
-/// Generates a valid policy with 1 to 7 `mx` patterns, or 0 to 7 when the mode is `none`.
+/// Generates a valid policy with 1 to 7 `mx` patterns, or 0 to 7 when the mode is `none`, and
+/// up to two extensions with distinct names (a policy cannot hold the same extension twice).
 fn policy() -> impl Strategy<Value = Policy> {
-    let extensions = prop::collection::vec((extension_name(), extension_value()), 0..3);
+    let extensions = prop::collection::btree_map(extension_name(), extension_value(), 0..3);
     (mode(), 0..=31_557_600u32, extensions).prop_flat_map(|(mode, max_age, extensions)| {
         let min_mx = if mode == Mode::None { 0 } else { 1 };
         prop::collection::vec(mx_pattern(), min_mx..8).prop_map(move |mx| {
@@ -104,4 +105,23 @@ proptest! {
         prop_assert_eq!(&parsed.value, &record);
         prop_assert!(parsed.warnings.is_empty());
     }
+}
+
+/// The input on which the generator once produced the extension `K` twice, which
+/// `push_extension` rightly refuses; a policy with one `K` survives LF text.
+#[test]
+fn policy_with_single_letter_extension_roundtrips_through_lf_text() {
+    let mut policy = Policy::new(Mode::None, 0, Vec::new()).unwrap();
+    policy.push_extension("K", "v").unwrap();
+    assert_eq!(
+        policy.push_extension("K", "w"),
+        Err(mtasts_core::sts::PolicyError::DuplicateExtension { name: "K".into() })
+    );
+    let text: String = policy
+        .lines()
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_eq!(text, "version: STSv1\nmode: none\nmax_age: 0\nK: v\n");
+    assert_eq!(Policy::parse(&text).unwrap().value, policy);
 }
