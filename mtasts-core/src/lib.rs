@@ -31,6 +31,7 @@ mod codes;
 mod diagnostic;
 pub mod domain;
 mod error;
+mod ip;
 pub mod sts;
 pub mod tlsrpt;
 pub mod txt;

@@ -965,9 +965,9 @@ fn ip_address<'de, A: MapAccess<'de>>(
     let Some(text) = optional_string(map, context)? else {
         return Ok(None);
     };
-    match text.parse::<IpAddr>() {
-        Ok(ip) => Ok(Some(ip)),
-        Err(_) => {
+    match crate::ip::parse_ip(&text) {
+        Some(ip) => Ok(Some(ip)),
+        None => {
             context.record(|path| ReportIssue::InvalidIpAddress {
                 path,
                 value: text.into(),
@@ -1259,11 +1259,24 @@ fn require<T>(context: &mut Context, value: Option<T>, key: &'static str) -> Opt
 }
 
 /// Generates a `DeserializeSeed` that reads an object with `$visit` and rejects every other
-/// JSON type with [`ReportIssue::InvalidType`].
+/// JSON type with [`ReportIssue::InvalidType`]. In the `push` form the seed borrows a vector
+/// as well, `$visit` adds what it reads to it, and the seed returns whether it read a value:
+/// a large value built in its place in the vector is never moved through the layers of the
+/// JSON reader.
 macro_rules! object_seed {
     ($seed:ident, $value:ty, $expected:literal, $visit:ident) => {
         struct $seed<'c>(&'c mut Context);
 
+        object_seed!(@impl $seed, $value, $expected, |seed: $seed<'_>, map| $visit(map, seed.0));
+    };
+    ($seed:ident, push $item:ty, $expected:literal, $visit:ident) => {
+        struct $seed<'c>(&'c mut Context, &'c mut Vec<$item>);
+
+        object_seed!(@impl $seed, bool, $expected, |seed: $seed<'_>, map| {
+            $visit(map, seed.0, seed.1)
+        });
+    };
+    (@impl $seed:ident, $value:ty, $expected:literal, $visit_map:expr) => {
         impl<'de> DeserializeSeed<'de> for $seed<'_> {
             type Value = $value;
 
@@ -1283,7 +1296,7 @@ macro_rules! object_seed {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$value, A::Error> {
-                $visit(map, self.0)
+                ($visit_map)(self, map)
             }
 
             fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<$value, A::Error> {
@@ -1343,7 +1356,7 @@ object_seed!(
 );
 object_seed!(
     DetailSeed,
-    Option<FailureDetail>,
+    push FailureDetail,
     "a failure-details object",
     visit_detail
 );
@@ -1622,12 +1635,11 @@ impl<'de> Visitor<'de> for DetailsSeed<'_> {
         let mut index = 0;
         loop {
             context.path.push(Segment::Index(index));
-            let element = seq.next_element_seed(DetailSeed(context))?;
+            let element = seq.next_element_seed(DetailSeed(context, &mut details))?;
             context.path.pop();
             match element {
                 None => break,
-                Some(Some(detail)) => details.push(detail),
-                Some(None) => complete = false,
+                Some(read) => complete &= read,
             }
             index += 1;
         }
@@ -1687,12 +1699,19 @@ const DETAIL_MEMBERS: &[&str] = &[
     "failure-reason-code",
 ];
 
+/// Reads one failure detail onto the end of `details`, and returns whether it was complete;
+/// an incomplete detail is not kept.
 fn visit_detail<'de, A: MapAccess<'de>>(
     mut map: A,
     context: &mut Context,
-) -> Result<Option<FailureDetail>, A::Error> {
+    details: &mut Vec<FailureDetail>,
+) -> Result<bool, A::Error> {
     let mut result_type = None;
-    let mut detail = FailureDetail::new(ResultType::ValidationFailure, 0);
+    // Filled in where it stays: a detail is large, and moving each of thousands costs more
+    // than reading most of its members.
+    let at = details.len();
+    details.push(FailureDetail::new(ResultType::ValidationFailure, 0));
+    let detail = &mut details[at];
     let seen = visit_members(&mut map, context, DETAIL_MEMBERS, |index, map, context| {
         match index {
             0 => {
@@ -1721,14 +1740,16 @@ fn visit_detail<'de, A: MapAccess<'de>>(
         context.record_member("failed-session-count", |path| ReportIssue::MissingMember {
             path,
         });
-        return Ok(None);
+        details.truncate(at);
+        return Ok(false);
     }
     let Some(result_type) = result_type else {
-        return Ok(None);
+        details.truncate(at);
+        return Ok(false);
     };
     // RFC 8460 §4.3.1 and §4.3.3 say reporters should give a failure-reason-code for
     // certificate-not-trusted and validation-failure. Google's reports leave it out, and a
     // warning on every one of them would bury the ones that matter, so none is given.
-    detail.result_type = result_type;
-    Ok(Some(detail))
+    details[at].result_type = result_type;
+    Ok(true)
 }
