@@ -162,39 +162,58 @@ pub(crate) fn scan_ldh(bytes: &[u8]) -> Result<bool, DomainError> {
 /// which [`scan_ldh`] returns `Ok(false)`. It returns a plain `bool` and builds no error, which
 /// makes it the cheap first check for the common, valid, lower-case name.
 pub(crate) fn is_lowercase_domain(name: &[u8]) -> bool {
-    let (Some(&first), Some(&last)) = (name.first(), name.last()) else {
-        return false;
-    };
-    if name.len() > MAX_TEXT_LENGTH || first == b'-' || last == b'-' || last == b'.' {
-        return false;
-    }
-    let mut label_start = 0;
-    for (i, &byte) in name.iter().enumerate() {
-        if byte == b'.' {
-            // The label before the dot is non-empty, short enough and does not end with `-`,
-            // and the next one does not start with `-`.
-            let bad_label = i == label_start
-                || i - label_start > MAX_SHORT_LABEL
-                || name[i - 1] == b'-'
-                || name.get(i + 1) == Some(&b'-');
-            if bad_label {
-                return false;
-            }
-            label_start = i + 1;
-        } else if !IS_LOWER_LDH[usize::from(byte)] {
-            return false;
-        }
-    }
-    name.len() - label_start <= MAX_SHORT_LABEL
+    lowercase_domain_prefix(name) == Some(name.len())
 }
 
-/// Lower-case letters, digits and `-`, indexed by byte value.
-static IS_LOWER_LDH: [bool; 256] = {
-    let mut table = [false; 256];
+/// Returns the length of the run of lower-case letters, digits, `-` and `.` at the start of
+/// `bytes` when that run is a valid lower-case `Domain`, and `None` when it is not. Reading
+/// stops at the first other byte, so a caller scans a name and finds where it ends in one
+/// pass.
+pub(crate) fn lowercase_domain_prefix(bytes: &[u8]) -> Option<usize> {
+    let mut label_start = 0;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match LOWER_LDH_CLASS[usize::from(byte)] {
+            LowerLdh::LetterOrDigit => {}
+            // A label does not start with `-`.
+            LowerLdh::Hyphen if at > label_start => {}
+            // The label before the dot is not empty, not too long and does not end with `-`.
+            LowerLdh::Dot if label_is_valid(bytes, label_start, at) => label_start = at + 1,
+            LowerLdh::Hyphen | LowerLdh::Dot => return None,
+            LowerLdh::Other => break,
+        }
+        at += 1;
+    }
+    (at <= MAX_TEXT_LENGTH && label_is_valid(bytes, label_start, at)).then_some(at)
+}
+
+/// Checks the lengths and the last byte of the label `bytes[start..end]`.
+#[inline]
+fn label_is_valid(bytes: &[u8], start: usize, end: usize) -> bool {
+    end > start && end - start <= MAX_SHORT_LABEL && bytes[end - 1] != b'-'
+}
+
+/// The role of a byte in a lower-case host name.
+#[derive(Clone, Copy)]
+enum LowerLdh {
+    LetterOrDigit,
+    Hyphen,
+    Dot,
+    Other,
+}
+
+/// The [`LowerLdh`] class of every byte value.
+static LOWER_LDH_CLASS: [LowerLdh; 256] = {
+    let mut table = [LowerLdh::Other; 256];
     let mut byte = 0;
     while byte < 256 {
         let b = byte as u8;
-        table[byte] = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+        table[byte] = match b {
+            b'a'..=b'z' | b'0'..=b'9' => LowerLdh::LetterOrDigit,
+            b'-' => LowerLdh::Hyphen,
+            b'.' => LowerLdh::Dot,
+            _ => LowerLdh::Other,
+        };
         byte += 1;
     }
     table
@@ -505,6 +524,19 @@ mod tests {
             Some("mail.xn--mx-lka.example")
         );
         assert_eq!(to_a_label("a\u{FF61}b").as_deref(), Some("a.b"));
+    }
+
+    #[test]
+    fn lowercase_domain_prefix_stops_at_other_bytes() {
+        assert_eq!(lowercase_domain_prefix(b"example.com;"), Some(11));
+        assert_eq!(lowercase_domain_prefix(b"example.com"), Some(11));
+        assert_eq!(lowercase_domain_prefix(b"a-b.c0 x"), Some(6));
+        assert_eq!(lowercase_domain_prefix(b"example.com.;"), None);
+        assert_eq!(lowercase_domain_prefix(b"example-.com"), None);
+        assert_eq!(lowercase_domain_prefix(b"example.-com"), None);
+        assert_eq!(lowercase_domain_prefix(b"Example.com"), None);
+        assert_eq!(lowercase_domain_prefix(b";"), None);
+        assert_eq!(lowercase_domain_prefix(b""), None);
     }
 
     proptest::proptest! {

@@ -211,25 +211,30 @@ fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
     let rest = data.strip_prefix(b"v=TLSRPTv1;")?;
     let spaces = rest.iter().take_while(|&&b| txt::is_wsp(b)).count();
     let rest = rest[spaces..].strip_prefix(b"rua=mailto:")?;
-    let end = rest.iter().position(|&b| b == b';').unwrap_or(rest.len());
+    // A dot-atom of lower-case letters, digits and `_+-`, then `@`.
+    let mut at = 0;
+    let mut previous = b'.';
+    loop {
+        let byte = *rest.get(at)?;
+        if byte == b'@' {
+            break;
+        }
+        if !IS_PLAIN_LOCAL[usize::from(byte)] || (byte == b'.' && previous == b'.') {
+            return None;
+        }
+        previous = byte;
+        at += 1;
+    }
+    if at == 0 || previous == b'.' {
+        return None;
+    }
+    // A lower-case LDH domain, then the end of the record or `;` and whitespace.
+    let end = at + 1 + domain::lowercase_domain_prefix(&rest[at + 1..])?;
     let (address, tail) = rest.split_at(end);
     match tail {
         [] => {}
         [b';', tail @ ..] if tail.iter().all(|&b| txt::is_wsp(b)) => {}
         _ => return None,
-    }
-    let at = address.iter().position(|&b| b == b'@')?;
-    let (local, domain) = (&address[..at], &address[at + 1..]);
-    // A dot-atom of lower-case letters, digits and `_+-`, and a lower-case LDH domain.
-    let mut previous = b'.';
-    let mut plain_local = true;
-    for &byte in local {
-        plain_local &= IS_PLAIN_LOCAL[usize::from(byte)] && !(byte == b'.' && previous == b'.');
-        previous = byte;
-    }
-    plain_local &= previous != b'.';
-    if local.is_empty() || !plain_local || !domain::is_lowercase_domain(domain) {
-        return None;
     }
     CompactString::from_utf8(address).ok()
 }
