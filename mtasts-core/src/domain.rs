@@ -172,15 +172,21 @@ pub(crate) fn is_lowercase_domain(name: &[u8]) -> bool {
 pub(crate) fn lowercase_domain_prefix(bytes: &[u8]) -> Option<usize> {
     let mut label_start = 0;
     let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        match LOWER_LDH_CLASS[usize::from(byte)] {
-            LowerLdh::LetterOrDigit => {}
+    loop {
+        // Letters and digits, the bulk of a name, in a loop of their own.
+        while bytes
+            .get(at)
+            .is_some_and(|&b| IS_LOWER_ALNUM[usize::from(b)])
+        {
+            at += 1;
+        }
+        match bytes.get(at) {
             // A label does not start with `-`.
-            LowerLdh::Hyphen if at > label_start => {}
+            Some(b'-') if at > label_start => {}
             // The label before the dot is not empty, not too long and does not end with `-`.
-            LowerLdh::Dot if label_is_valid(bytes, label_start, at) => label_start = at + 1,
-            LowerLdh::Hyphen | LowerLdh::Dot => return None,
-            LowerLdh::Other => break,
+            Some(b'.') if label_is_valid(bytes, label_start, at) => label_start = at + 1,
+            Some(b'-' | b'.') => return None,
+            _ => break,
         }
         at += 1;
     }
@@ -193,27 +199,12 @@ fn label_is_valid(bytes: &[u8], start: usize, end: usize) -> bool {
     end > start && end - start <= MAX_SHORT_LABEL && bytes[end - 1] != b'-'
 }
 
-/// The role of a byte in a lower-case host name.
-#[derive(Clone, Copy)]
-enum LowerLdh {
-    LetterOrDigit,
-    Hyphen,
-    Dot,
-    Other,
-}
-
-/// The [`LowerLdh`] class of every byte value.
-static LOWER_LDH_CLASS: [LowerLdh; 256] = {
-    let mut table = [LowerLdh::Other; 256];
+/// Lower-case ASCII letters and digits, indexed by byte value.
+static IS_LOWER_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
-        let b = byte as u8;
-        table[byte] = match b {
-            b'a'..=b'z' | b'0'..=b'9' => LowerLdh::LetterOrDigit,
-            b'-' => LowerLdh::Hyphen,
-            b'.' => LowerLdh::Dot,
-            _ => LowerLdh::Other,
-        };
+        table[byte] = matches!(byte as u8, b'a'..=b'z' | b'0'..=b'9');
         byte += 1;
     }
     table

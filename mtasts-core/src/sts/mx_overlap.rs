@@ -1,19 +1,26 @@
 //! Finding `mx` patterns that repeat or overlap earlier ones in the same policy.
 //!
 //! A literal pattern such as `mail.example.com` is redundant next to the wildcard
-//! `*.example.com`, whose domain is the literal's parent. Checking each new pattern against
-//! every earlier one costs a comparison per pair, which is cheapest for the few patterns a
-//! policy usually has; from [`INDEX_FROM`] patterns on, the texts go into hash maps instead,
-//! so that a policy near the 64 KiB limit with thousands of `mx` lines stays linear.
+//! `*.example.com`, whose domain is the literal's parent. Each new pattern is compared with
+//! every earlier one, by text below [`HASH_FROM`] patterns. From there on, each pattern gets
+//! two short hashes, of its text and of the name it relates to, so that a pair costs a few
+//! integer comparisons and only a pair with equal hashes compares text. From [`INDEX_FROM`]
+//! patterns on, the texts go into hash maps instead, so that a policy near the 64 KiB limit with
+//! thousands of `mx` lines stays linear.
 
 use std::collections::HashMap;
 
 use compact_str::CompactString;
+use smallvec::SmallVec;
 
 use crate::sts::pattern::MxPattern;
 
+/// Number of earlier patterns from which pairs are compared by their hashes first. Below it,
+/// hashing costs more than comparing the texts.
+const HASH_FROM: usize = 8;
+
 /// Number of earlier patterns from which hash maps replace the pairwise comparison.
-const INDEX_FROM: usize = 16;
+const INDEX_FROM: usize = 128;
 
 /// How a new pattern relates to an earlier one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,10 +33,67 @@ pub(crate) enum Overlap {
     Covers(CompactString),
 }
 
-/// The index over the patterns seen so far, built once there are enough of them.
+/// The record of the patterns seen so far: their hashes, and the index built once there are
+/// enough of them.
 #[derive(Default)]
 pub(crate) struct MxSeen {
+    /// The hashes of the earlier patterns, in order, below [`INDEX_FROM`] patterns.
+    hashes: SmallVec<[PatternHashes; 4]>,
     index: Option<Index>,
+}
+
+/// Two hashes of one pattern. Equal texts have equal hashes, so a pair with different hashes
+/// needs no text comparison.
+#[derive(Clone, Copy)]
+struct PatternHashes {
+    /// Hash of the whole text.
+    text: u64,
+    /// Hash of the related name: a wildcard's domain or a literal's parent, or `None` for a
+    /// literal of one label.
+    related: Option<u64>,
+    wildcard: bool,
+}
+
+impl PatternHashes {
+    fn of(pattern: &MxPattern) -> PatternHashes {
+        let text = pattern.as_str().as_bytes();
+        let wildcard = text.starts_with(b"*.");
+        let related = if wildcard {
+            text.get(2..)
+        } else {
+            let dot = text.iter().position(|&b| b == b'.');
+            dot.and_then(|dot| text.get(dot + 1..))
+        };
+        PatternHashes {
+            text: short_hash(text),
+            related: related.map(short_hash),
+            wildcard,
+        }
+    }
+
+    /// Returns whether a wildcard and a literal may be related: one of each kind, and the
+    /// wildcard's domain hashes like the literal's parent.
+    fn may_overlap(&self, other: &PatternHashes) -> bool {
+        self.wildcard != other.wildcard && self.related.is_some() && self.related == other.related
+    }
+}
+
+/// Hashes a name of a few dozen bytes, eight bytes at a time. Not resistant to chosen
+/// collisions, which cost only extra text comparisons here.
+fn short_hash(bytes: &[u8]) -> u64 {
+    const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
+    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(MULTIPLIER);
+    let mut hash = bytes.len() as u64;
+    let mut rest = bytes;
+    while let Some((&[b0, b1, b2, b3, b4, b5, b6, b7], tail)) = rest.split_first_chunk::<8>() {
+        hash = mix(hash, u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
+        rest = tail;
+    }
+    let last = rest
+        .iter()
+        .rev()
+        .fold(0, |word, &b| (word << 8) | u64::from(b));
+    mix(hash, last)
 }
 
 #[derive(Default)]
@@ -78,11 +142,25 @@ impl MxSeen {
     /// passed to this function before, in order: a duplicate first, otherwise the first
     /// overlap.
     pub(crate) fn check(&mut self, earlier: &[MxPattern], pattern: &MxPattern) -> Option<Overlap> {
-        if earlier.len() < INDEX_FROM {
+        if earlier.len() < HASH_FROM {
             if earlier.contains(pattern) {
                 return Some(Overlap::Duplicate);
             }
             return earlier.iter().find_map(|e| overlap(e, pattern));
+        }
+        if earlier.len() < INDEX_FROM {
+            self.hashes.truncate(earlier.len());
+            for added in earlier.get(self.hashes.len()..).unwrap_or_default() {
+                self.hashes.push(PatternHashes::of(added));
+            }
+            let hashes = PatternHashes::of(pattern);
+            let pairs = || self.hashes.iter().zip(earlier);
+            if pairs().any(|(h, e)| h.text == hashes.text && e == pattern) {
+                return Some(Overlap::Duplicate);
+            }
+            return pairs()
+                .filter(|(h, _)| h.may_overlap(&hashes))
+                .find_map(|(_, e)| overlap(e, pattern));
         }
         let index = self.index.get_or_insert_with(Index::default);
         for added in &earlier[index.count..] {
@@ -157,19 +235,65 @@ mod tests {
         );
     }
 
-    #[test]
-    fn index_agrees_with_pairwise_comparison() {
-        let mut texts: Vec<String> = (0..40).map(|i| format!("mx{i}.example.net")).collect();
+    /// Checks the same four patterns after `count` unrelated ones, by pairs or by the index.
+    fn check_after(count: usize) {
+        let mut texts: Vec<String> = (0..count).map(|i| format!("mx{i}.example.net")).collect();
         texts.push("*.example.net".into());
         texts.push("mx3.example.net".into());
         texts.push("a.b.example.net".into());
         texts.push("*.b.example.net".into());
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let found = insert_all(&refs);
-        assert!(found[..40].iter().all(Option::is_none));
-        assert_eq!(found[40], Some(Overlap::Covers("mx0.example.net".into())));
-        assert_eq!(found[41], Some(Overlap::Duplicate));
-        assert_eq!(found[42], None);
-        assert_eq!(found[43], Some(Overlap::Covers("a.b.example.net".into())));
+        assert!(found[..count].iter().all(Option::is_none));
+        assert_eq!(
+            found[count],
+            Some(Overlap::Covers("mx0.example.net".into()))
+        );
+        assert_eq!(found[count + 1], Some(Overlap::Duplicate));
+        assert_eq!(found[count + 2], None);
+        assert_eq!(
+            found[count + 3],
+            Some(Overlap::Covers("a.b.example.net".into()))
+        );
+    }
+
+    #[test]
+    fn texts_find_overlaps_below_the_hashes() {
+        check_after(HASH_FROM - 4);
+    }
+
+    #[test]
+    fn hashes_find_overlaps_below_the_index() {
+        check_after(40);
+    }
+
+    #[test]
+    fn index_agrees_with_pairwise_comparison() {
+        check_after(INDEX_FROM + 10);
+    }
+
+    #[test]
+    fn one_label_literal_overlaps_nothing() {
+        assert_eq!(
+            insert_all(&["localhost", "*.localhost", "localhost"])[1],
+            None
+        );
+        assert_eq!(
+            insert_all(&["localhost", "*.localhost", "localhost"])[2],
+            Some(Overlap::Duplicate)
+        );
+    }
+
+    #[test]
+    fn short_hash_separates_lengths_and_words() {
+        assert_ne!(short_hash(b"a"), short_hash(b"a\0"));
+        assert_ne!(
+            short_hash(b"mx1.example.net"),
+            short_hash(b"mx2.example.net")
+        );
+        assert_eq!(
+            short_hash(b"mx1.example.net"),
+            short_hash(b"mx1.example.net")
+        );
     }
 }

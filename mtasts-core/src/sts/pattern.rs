@@ -121,6 +121,15 @@ impl MxPattern {
         Ok(MxPattern { text })
     }
 
+    /// Builds a pattern from `text` that the caller has checked to be a valid lower-case host
+    /// name, or `*.` and one, so that no check runs twice.
+    pub(crate) fn from_lowercase_domain(text: &str) -> MxPattern {
+        debug_assert_eq!(MxPattern::new(text).map(|p| p.text), Ok(text.into()));
+        MxPattern {
+            text: CompactString::from(text),
+        }
+    }
+
     /// Returns the pattern as lower-case text, with `*.` for a wildcard.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -12,61 +12,65 @@
 
 use smallvec::SmallVec;
 
+use crate::domain;
 use crate::sts::mx_overlap::MxSeen;
 use crate::sts::pattern::MxPattern;
 use crate::sts::policy::{MAX_MAX_AGE, MAX_POLICY_SIZE, Mode, Policy};
 use crate::sts::policy_parser::{SECONDS_PER_DAY, lint_mx_value};
-use crate::txt::is_wsp;
 
 /// Parses `body` when it is a clean policy, or returns `None` for the full parser to handle.
+///
+/// Each line is read once: the field name, the whitespace after `:`, the value up to where
+/// its own grammar ends, then trailing whitespace and the line break.
 pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
     if body.len() > MAX_POLICY_SIZE {
         return None;
     }
-    // Non-ASCII text is valid only in extension values, which this path declines anyway; the
-    // check gives `mx` values as text without a check per value.
-    let text = std::str::from_utf8(body).ok()?;
-    let bytes = text.as_bytes();
     let mut version = false;
     let mut mode = None;
     let mut max_age = None;
     let mut mx: SmallVec<[MxPattern; 2]> = SmallVec::new();
     let mut seen = MxSeen::default();
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = start + find_line_break(&bytes[start..]);
-        let line = &bytes[start..end];
-        start = match &bytes[end..] {
-            [] => end,
-            [b'\n', ..] => end + 1,
-            [b'\r', b'\n', ..] => end + 2,
-            // A carriage return without a line feed.
-            _ => return None,
-        };
-        let (field, value_offset) = known_field(line)?;
-        let value = trim_wsp(&line[value_offset..]);
-        match field {
-            Field::Version if !version && value == b"STSv1" => version = true,
-            Field::Mode if mode.is_none() => {
-                mode = Some(match value {
-                    b"enforce" => Mode::Enforce,
-                    b"none" => Mode::None,
-                    // `testing` gets a warning, so the full parser reports it.
-                    _ => return None,
-                });
+    let mut rest = body;
+    while !rest.is_empty() {
+        let (field, value) = known_field(rest)?;
+        let value = skip_wsp(value);
+        let after_value = match field {
+            Field::Version if !version => {
+                version = true;
+                value.strip_prefix(b"STSv1")?
             }
-            Field::MaxAge if max_age.is_none() => max_age = Some(seconds(value)?),
+            Field::Mode if mode.is_none() => {
+                // `testing` gets a warning, so the full parser reports it.
+                if let Some(after) = value.strip_prefix(b"enforce") {
+                    mode = Some(Mode::Enforce);
+                    after
+                } else {
+                    mode = Some(Mode::None);
+                    value.strip_prefix(b"none")?
+                }
+            }
+            Field::MaxAge if max_age.is_none() => {
+                let (seconds, after) = seconds(value)?;
+                max_age = Some(seconds);
+                after
+            }
             Field::Mx => {
-                let value_start = value.as_ptr() as usize - bytes.as_ptr() as usize;
-                let value = text.get(value_start..value_start + value.len())?;
-                let pattern = MxPattern::new(value).ok()?;
+                let (pattern, after) = mx_value(value)?;
                 if lint_mx_value(&pattern) || seen.check(&mx, &pattern).is_some() {
                     return None;
                 }
                 mx.push(pattern);
+                after
             }
             _ => return None,
-        }
+        };
+        rest = match skip_wsp(after_value) {
+            [] => &[],
+            [b'\n', next @ ..] | [b'\r', b'\n', next @ ..] => next,
+            // Anything else after the value, or a carriage return without a line feed.
+            _ => return None,
+        };
     }
     let (mode, max_age) = (mode?, max_age?);
     if !version || (mx.is_empty() && mode != Mode::None) {
@@ -89,71 +93,51 @@ enum Field {
 }
 
 /// Recognises a line that starts with a defined field name and its `:`, and returns the field
-/// and the offset after the `:`. Anything else (an extension, a name in another letter case,
-/// whitespace before `:`) is left to the full parser.
-fn known_field(line: &[u8]) -> Option<(Field, usize)> {
-    if line.starts_with(b"mx:") {
-        Some((Field::Mx, 3))
-    } else if line.starts_with(b"mode:") {
-        Some((Field::Mode, 5))
-    } else if line.starts_with(b"max_age:") {
-        Some((Field::MaxAge, 8))
-    } else if line.starts_with(b"version:") {
-        Some((Field::Version, 8))
-    } else {
-        None
+/// and the rest of the input after the `:`. Anything else (an extension, a name in another
+/// letter case, whitespace before `:`) is left to the full parser.
+fn known_field(line: &[u8]) -> Option<(Field, &[u8])> {
+    match line {
+        [b'm', b'x', b':', rest @ ..] => Some((Field::Mx, rest)),
+        [b'm', b'o', b'd', b'e', b':', rest @ ..] => Some((Field::Mode, rest)),
+        [b'm', b'a', b'x', b'_', b'a', b'g', b'e', b':', rest @ ..] => Some((Field::MaxAge, rest)),
+        [b'v', b'e', b'r', b's', b'i', b'o', b'n', b':', rest @ ..] => Some((Field::Version, rest)),
+        _ => None,
     }
 }
 
-/// Returns the offset of the first line feed or carriage return, or the length of `bytes`.
-/// Eight bytes are tested at a time for any byte below 0x0E, which covers both; a word with
-/// such a byte (a tab, say) is then searched byte by byte.
-fn find_line_break(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let mut at = 0;
-    while let Some(&[b0, b1, b2, b3, b4, b5, b6, b7]) = bytes.get(at..at + 8) {
-        let word = u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]);
-        if word.wrapping_sub(ONES * 0x0E) & !word & HIGH_BITS != 0 {
-            break;
-        }
-        at += 8;
+/// Reads an `mx` value at the start of `input`: a lower-case host name, or `*.` and one, up
+/// to the first byte that cannot be part of it. Returns the pattern and the input after it.
+fn mx_value(input: &[u8]) -> Option<(MxPattern, &[u8])> {
+    let prefix = if input.starts_with(b"*.") { 2 } else { 0 };
+    let length = prefix + domain::lowercase_domain_prefix(input.get(prefix..)?)?;
+    let (text, after) = input.split_at_checked(length)?;
+    let text = std::str::from_utf8(text).ok()?;
+    Some((MxPattern::from_lowercase_domain(text), after))
+}
+
+/// Returns `input` without the whitespace at its start.
+fn skip_wsp(mut input: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = input {
+        input = rest;
     }
-    let tail = &bytes[at..];
-    at + tail
-        .iter()
-        .position(|&b| b == b'\n' || b == b'\r')
-        .unwrap_or(tail.len())
+    input
 }
 
-/// Removes the whitespace the grammar allows after `:` and at the end of a line.
-fn trim_wsp(value: &[u8]) -> &[u8] {
-    let start = value.iter().take_while(|&&b| is_wsp(b)).count();
-    let end = value.len()
-        - value[start..]
-            .iter()
-            .rev()
-            .take_while(|&&b| is_wsp(b))
-            .count();
-    &value[start..end]
-}
-
-/// Reads a `max_age` that needs no warning: 1 to 10 digits, from one day to one year.
-fn seconds(value: &[u8]) -> Option<u32> {
-    if value.is_empty() || value.len() > 10 {
+/// Reads a `max_age` that needs no warning at the start of `input`: 1 to 10 digits, from one
+/// day to one year. Returns the value and the input after the digits.
+fn seconds(input: &[u8]) -> Option<(u32, &[u8])> {
+    let digits = input.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 10 {
         return None;
     }
-    let mut seconds = 0u64;
-    for &digit in value {
-        if !digit.is_ascii_digit() {
-            return None;
-        }
-        seconds = seconds * 10 + u64::from(digit - b'0');
-    }
+    let (digits, after) = input.split_at_checked(digits)?;
+    let seconds = digits.iter().fold(0u64, |seconds, &digit| {
+        seconds * 10 + u64::from(digit - b'0')
+    });
     let seconds = u32::try_from(seconds).ok()?;
     (SECONDS_PER_DAY..=MAX_MAX_AGE)
         .contains(&seconds)
-        .then_some(seconds)
+        .then_some((seconds, after))
 }
 
 #[cfg(test)]
@@ -201,16 +185,6 @@ mod tests {
     }
 
     #[test]
-    fn find_line_break_finds_the_first_lf_or_cr() {
-        assert_eq!(find_line_break(b"mode: enforce\nmx: a"), 13);
-        assert_eq!(find_line_break(b"mode:\tenforce\r\n"), 13);
-        assert_eq!(find_line_break(b"0123456789abcdef\r"), 16);
-        assert_eq!(find_line_break(b"no break at all, long enough"), 28);
-        assert_eq!(find_line_break(b""), 0);
-        assert_eq!(find_line_break(b"\xff\xfe\n"), 2);
-    }
-
-    #[test]
     fn accepts_clean_policies() {
         let lf = "version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.example.net\nmax_age: \
                   604800\n";
@@ -219,7 +193,7 @@ mod tests {
         assert_eq!(fast(&crlf).unwrap().max_age(), 604800);
         assert!(fast("mode:none\r\nmax_age:86400\nversion:\tSTSv1 \t").is_some());
         assert!(
-            fast("version: STSv1\nmode: enforce\nmx: MAIL.Example.COM\nmax_age: 31557600")
+            fast("version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 31557600")
                 .is_some()
         );
     }
@@ -245,6 +219,14 @@ mod tests {
             " version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 604800\n",
             "version: STSv1\rmode: enforce\nmx: a.example\nmax_age: 604800\n",
             "version: STSv1\nmode: enforce\nmx: møx.example\nmax_age: 604800\n",
+            // Upper-case letters are left to the full parser, which lower-cases them.
+            "version: STSv1\nmode: enforce\nmx: MAIL.Example.COM\nmax_age: 604800\n",
+            "version: STSv1x\nmode: enforce\nmx: a.example\nmax_age: 604800\n",
+            "version: STSv1\nmode: enforced\nmx: a.example\nmax_age: 604800\n",
+            "version: STSv1\nmode: enforce\nmx: a.example;\nmax_age: 604800\n",
+            "version: STSv1\nmode: enforce\nmx: *.\nmax_age: 604800\n",
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 604800s\n",
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 00000604800\n",
             "\u{feff}version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 604800\n",
             "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: +604800\n",
             "",
