@@ -132,6 +132,7 @@ enum Verdict {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = cli.command.wants_json();
     let result = match cli.command {
         Command::Check(Check::Policy { file, output }) => check_policy(&file, output),
         Command::Check(Check::StsRecord { text, output }) => check_sts_record(text, output),
@@ -145,7 +146,31 @@ fn main() -> ExitCode {
         Ok(Verdict::Invalid) => ExitCode::from(1),
         Err(message) => {
             eprintln!("mtasts: {message}");
+            if json {
+                // Scripts reading standard output get an object for this outcome too.
+                let _ = print_json(&json!({
+                    "valid": false,
+                    "error": {"code": "unreadable-input", "message": message},
+                    "diagnostics": [],
+                }));
+            }
             ExitCode::from(2)
+        }
+    }
+}
+
+impl Command {
+    /// Returns whether the command was asked for JSON output.
+    fn wants_json(&self) -> bool {
+        match self {
+            Command::Check(
+                Check::Policy { output, .. }
+                | Check::StsRecord { output, .. }
+                | Check::TlsrptRecord { output, .. }
+                | Check::Report { output, .. },
+            ) => output.json,
+            Command::Match(args) => args.output.json,
+            Command::Report(ReportCommand::Summarize(args)) => args.json,
         }
     }
 }
@@ -276,7 +301,15 @@ fn match_hosts(args: &MatchArgs) -> Result<Verdict, String> {
     if args.output.json {
         let hosts: Vec<_> = matches
             .iter()
-            .map(|(host, pattern)| json!({"host": host, "matched": pattern.is_some(), "pattern": pattern}))
+            .map(|(host, pattern)| {
+                let problem = pattern.is_none().then(|| host_problem(host)).flatten();
+                json!({
+                    "host": host,
+                    "matched": pattern.is_some(),
+                    "pattern": pattern,
+                    "host_error": problem,
+                })
+            })
             .collect();
         print_json(&json!({
             "input": origin,
@@ -300,16 +333,24 @@ fn match_hosts(args: &MatchArgs) -> Result<Verdict, String> {
         print_text(&out)?;
         return Ok(Verdict::Invalid);
     };
+    // Hosts are padded to one column, which a host longer than any valid name does not widen.
     let width = args
         .hosts
         .iter()
-        .map(|h| h.chars().count())
+        .map(|h| printable(h).chars().count())
+        .filter(|&length| length <= MAX_HOST_COLUMN)
         .max()
         .unwrap_or(0);
     for (host, pattern) in &matches {
+        let host_text = printable(host);
         match pattern {
-            Some(pattern) => out.push_str(&format!("{host:width$}  matches {pattern}\n")),
-            None => out.push_str(&format!("{host:width$}  no match\n")),
+            Some(pattern) => out.push_str(&format!("{host_text:width$}  matches {pattern}\n")),
+            None => match host_problem(host) {
+                Some(problem) => out.push_str(&format!(
+                    "{host_text:width$}  no match: not a valid host name ({problem})\n"
+                )),
+                None => out.push_str(&format!("{host_text:width$}  no match\n")),
+            },
         }
     }
     if policy.mode() == Mode::None {
@@ -317,6 +358,50 @@ fn match_hosts(args: &MatchArgs) -> Result<Verdict, String> {
     }
     print_text(&out)?;
     Ok(verdict)
+}
+
+/// Widest host column of `mtasts match`: the longest valid host name in text form.
+const MAX_HOST_COLUMN: usize = 253;
+
+/// Returns why `host` cannot be an MX host name, or `None` when it can: after one trailing
+/// dot is removed and U-labels are converted, it must be a valid `Domain`.
+fn host_problem(host: &str) -> Option<String> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.is_ascii() {
+        return mtasts_core::domain::check_domain(host)
+            .err()
+            .map(|e| e.to_string());
+    }
+    match mtasts_core::domain::to_a_label(host) {
+        Some(a_label) => mtasts_core::domain::check_domain(&a_label)
+            .err()
+            .map(|e| e.to_string()),
+        None => Some("IDNA rejects its U-labels".to_owned()),
+    }
+}
+
+/// Escapes what a report or an argument could use to rewrite the terminal or to reorder the
+/// text around it: control characters and the Unicode bidirectional formatting characters.
+pub(crate) fn printable(text: &str) -> String {
+    let unsafe_char = |c: char| c.is_control() || is_bidi_control(c);
+    if !text.chars().any(unsafe_char) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Returns whether `c` is one of the bidirectional formatting characters of Unicode (UAX #9),
+/// which reorder the text that follows them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn verdict_of<T>(result: &Result<Parsed<T>, ParseError>) -> Verdict {

@@ -10,6 +10,10 @@ use unicode_width::UnicodeWidthChar;
 /// caret so that binary input or a 64 KiB one-line file stays readable.
 const MAX_SHOWN_WIDTH: usize = 100;
 
+/// Bytes of a line read on each side of a diagnostic's start. Each byte is shown in at least
+/// one column, so this is more than [`MAX_SHOWN_WIDTH`] can show.
+const WINDOW_BYTES: usize = 4 * MAX_SHOWN_WIDTH;
+
 /// Columns a tab is shown as.
 const TAB_WIDTH: usize = 4;
 
@@ -21,7 +25,7 @@ pub fn diagnostic(out: &mut String, diagnostic: &Diagnostic, input: &[u8], origi
         "{}[{}]: {}",
         diagnostic.severity,
         diagnostic.code(),
-        diagnostic.message()
+        crate::printable(&diagnostic.message())
     );
     let line_number = diagnostic.line.to_string();
     let gutter = " ".repeat(line_number.len());
@@ -63,12 +67,23 @@ fn source_excerpt(diagnostic: &Diagnostic, input: &[u8]) -> (String, usize, usiz
     }
     let span_end = diagnostic.span.end.clamp(start, line_end);
 
+    // Only the bytes near the span can be shown, because every byte takes at least one
+    // column. Cutting a long line first keeps the work per diagnostic bounded.
+    let mut window_start = line_start.max(start.saturating_sub(WINDOW_BYTES));
+    while window_start > line_start && is_continuation(input[window_start]) {
+        window_start += 1;
+    }
+    let mut window_end = line_end.min(start.saturating_add(WINDOW_BYTES));
+    while window_end < line_end && window_end > start && is_continuation(input[window_end]) {
+        window_end -= 1;
+    }
+
     // Display cells of the line: each source character becomes one or more visible cells.
     let mut cells: Vec<(usize, String)> = Vec::new();
     let mut caret = (None, None);
-    let mut byte = line_start;
+    let mut byte = window_start;
     let mut column = 0;
-    for raw in Utf8Chunks::new(&input[line_start..line_end]) {
+    for raw in Utf8Chunks::new(&input[window_start..window_end]) {
         let c = std::str::from_utf8(raw).ok().and_then(|s| s.chars().next());
         let (shown, width) = display(c.unwrap_or('\u{FFFD}'));
         if byte >= start && caret.0.is_none() {
@@ -137,6 +152,11 @@ fn display(c: char) -> (String, usize) {
     (escaped, width)
 }
 
+/// Returns whether `byte` continues a UTF-8 sequence rather than starting a character.
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
 /// Splits bytes into characters: one valid UTF-8 sequence, or one invalid sequence, which is
 /// shown as U+FFFD the way `String::from_utf8_lossy` does.
 struct Utf8Chunks<'a> {
@@ -156,13 +176,15 @@ impl<'a> Iterator for Utf8Chunks<'a> {
         if self.rest.is_empty() {
             return None;
         }
-        let len = match std::str::from_utf8(self.rest) {
+        // A character is at most four bytes long, so four bytes decide what comes first.
+        let head = &self.rest[..self.rest.len().min(4)];
+        let len = match std::str::from_utf8(head) {
             Ok(s) => s.chars().next().map_or(1, char::len_utf8),
             Err(e) if e.valid_up_to() > 0 => {
-                let valid = std::str::from_utf8(&self.rest[..e.valid_up_to()]).unwrap_or_default();
+                let valid = std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default();
                 valid.chars().next().map_or(1, char::len_utf8)
             }
-            Err(e) => e.error_len().unwrap_or(self.rest.len()),
+            Err(e) => e.error_len().unwrap_or(head.len()),
         };
         let (chunk, rest) = self.rest.split_at(len.min(self.rest.len()));
         self.rest = rest;
@@ -210,6 +232,20 @@ mod tests {
         let out = render_first(b"version: STSv1\nmode: \xffenforce\n");
         assert!(out.contains("2 | mode: \u{FFFD}enforce\n"), "{out}");
         assert!(out.contains("  |       ^\n"), "{out}");
+    }
+
+    #[test]
+    fn long_multibyte_line_is_cut_at_character_boundaries() {
+        let mut input =
+            b"version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\nx: ".to_vec();
+        input.extend("é".repeat(2_000_000).as_bytes());
+        let out = render_first(&input);
+        let source_line = out.lines().nth(3).unwrap();
+        assert!(out.starts_with("error[policy-too-large]"), "{out}");
+        assert!(source_line.starts_with("5 | …éé"), "{out}");
+        assert!(source_line.ends_with("éé…"), "{out}");
+        assert!(!source_line.contains('\u{FFFD}'), "{out}");
+        assert!(source_line.chars().count() <= MAX_SHOWN_WIDTH + 6, "{out}");
     }
 
     #[test]

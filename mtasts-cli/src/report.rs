@@ -12,7 +12,7 @@ use mtasts_core::tlsrpt::{
 use mtasts_core::{Diagnostic, ParseError, Parsed};
 use serde_json::{Value, json};
 
-use crate::{OutputArgs, Verdict, print_json, print_text, render, summary_line};
+use crate::{OutputArgs, Verdict, print_json, print_text, printable, render, summary_line};
 
 const WHAT: &str = "TLS-RPT report";
 
@@ -23,7 +23,11 @@ pub(crate) fn check_report(path: &Path, output: OutputArgs) -> Result<Verdict, S
     let (input, origin) = read_limited(path, limits.max_input_size)?;
     let received = match ReceivedReport::read(&input, output.parse_options(), &limits) {
         Ok(received) => received,
-        Err(error) if error.is_limit() => return Err(format!("cannot read {origin}: {error}")),
+        // The file's size is a limit of this tool's reading. What the gzip data inflates to is
+        // a property of the report, so a bomb makes it invalid, like corrupt gzip data.
+        Err(error @ InputError::InputTooLarge { .. }) => {
+            return Err(format!("cannot read {origin}: {error}"));
+        }
         Err(error) => {
             print_input_error(&error, &origin, output.json)?;
             return Ok(Verdict::Invalid);
@@ -97,7 +101,7 @@ fn read_limited(path: &Path, limit: usize) -> Result<(Vec<u8>, String), String> 
         .map_err(cannot_read)?;
     if bytes.len() > limit {
         return Err(format!(
-            "cannot read {origin}: input exceeds the limit of {limit} bytes (max_input_size)"
+            "cannot read {origin}: input exceeds the limit of {limit} bytes"
         ));
     }
     Ok((bytes, origin))
@@ -190,7 +194,7 @@ fn describe_input(out: &mut String, received: &ReceivedReport<'_>) {
         ..
     } = &received.format
     {
-        let _ = writeln!(out, "  file name     {name}");
+        let _ = writeln!(out, "  file name     {}", printable(name));
     }
     if let Some(email) = &received.email {
         for (label, value) in [
@@ -199,18 +203,22 @@ fn describe_input(out: &mut String, received: &ReceivedReport<'_>) {
             ("subject", &email.subject),
         ] {
             if let Some(value) = value {
-                let _ = writeln!(out, "  {label:12}  {value}");
+                let _ = writeln!(out, "  {label:12}  {}", printable(value));
             }
         }
     }
 }
 
 fn describe_report(out: &mut String, report: &Report) {
-    let _ = writeln!(out, "  organization  {}", report.organization_name);
+    let _ = writeln!(
+        out,
+        "  organization  {}",
+        printable(&report.organization_name)
+    );
     if let Some(contact) = &report.contact_info {
-        let _ = writeln!(out, "  contact       {contact}");
+        let _ = writeln!(out, "  contact       {}", printable(contact));
     }
-    let _ = writeln!(out, "  report id     {}", report.report_id);
+    let _ = writeln!(out, "  report id     {}", printable(&report.report_id));
     let _ = writeln!(
         out,
         "  date range    {} to {}",
@@ -228,7 +236,12 @@ fn describe_policy(out: &mut String, number: usize, result: &PolicyResult) {
         .policy_domain
         .as_deref()
         .unwrap_or("(no policy-domain)");
-    let _ = writeln!(out, "  {label:12}  {} {domain}", policy.policy_type);
+    let _ = writeln!(
+        out,
+        "  {label:12}  {} {}",
+        printable(policy.policy_type.as_str()),
+        printable(domain)
+    );
     let summary = &result.summary;
     let _ = writeln!(
         out,
@@ -236,7 +249,11 @@ fn describe_policy(out: &mut String, number: usize, result: &PolicyResult) {
         summary.total_successful_session_count, summary.total_failure_session_count
     );
     for (result_type, sessions) in failures_by_type(result) {
-        let _ = writeln!(out, "                  {result_type}: {sessions}");
+        let _ = writeln!(
+            out,
+            "                  {}: {sessions}",
+            printable(result_type.as_str())
+        );
     }
 }
 

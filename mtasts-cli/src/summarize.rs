@@ -46,7 +46,7 @@ pub(crate) struct SummarizeArgs {
     paths: Vec<PathBuf>,
     /// Print one JSON object instead of a table.
     #[arg(long, conflicts_with = "csv")]
-    json: bool,
+    pub(crate) json: bool,
     /// Print CSV instead of a table.
     #[arg(long)]
     csv: bool,
@@ -192,7 +192,8 @@ impl Run {
                         path.display()
                     );
                 }
-                Ok(_) if is_report_name => self.add_file(path),
+                Ok(target) if is_report_name && target.is_file() => self.add_file(path),
+                Ok(_) if is_report_name => note_not_regular(path),
                 Ok(_) => {}
                 Err(error) if is_report_name => {
                     self.fail(path.display().to_string(), format!("cannot read: {error}"));
@@ -201,8 +202,10 @@ impl Run {
             }
             return;
         }
-        if is_report_name {
+        if is_report_name && link.is_file() {
             self.add_file(path);
+        } else if is_report_name {
+            note_not_regular(path);
         }
     }
 
@@ -243,6 +246,15 @@ impl Run {
 
 /// Reads at most `limit + 1` bytes, so that an oversized file is detected without reading all
 /// of it.
+/// Says that a directory entry with a report's name is skipped because it is not a regular
+/// file: reading a FIFO or a device could block or never end.
+fn note_not_regular(path: &Path) {
+    eprintln!(
+        "mtasts: note: {}: not a regular file, skipped",
+        path.display()
+    );
+}
+
 fn read_limited(reader: impl Read, limit: usize) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader.take(limit as u64 + 1).read_to_end(&mut bytes)?;

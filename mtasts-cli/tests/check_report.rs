@@ -463,20 +463,26 @@ fn corrupt_gzip_is_invalid() {
 }
 
 #[test]
-fn gzip_bomb_is_refused_with_the_limit() {
+fn gzip_bomb_is_an_invalid_report() {
     // 65 MiB of spaces inflate past the 64 MiB default.
     let bomb = space_bomb(65 * 1024 * 1024);
     let output = mtasts_stdin(&["check", "report", "-"], &bomb);
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(stdout(&output), "");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), "");
     assert_eq!(
-        stderr(&output),
+        stdout(&output),
         format!(
-            "mtasts: cannot read <stdin>: gzip data of {} bytes inflates to more than the limit \
-             of 67108864 bytes (max_decompressed_size)\n",
+            "error[decompressed-too-large]: gzip data of {} bytes inflates to more than the \
+             limit of 67108864 bytes (max_decompressed_size)\n<stdin>: invalid TLS-RPT report \
+             (1 error, 0 warnings)\n",
             bomb.len()
         )
     );
+    let output = mtasts_stdin(&["check", "report", "--json", "-"], &bomb);
+    assert_eq!(output.status.code(), Some(1));
+    let value = json(&output);
+    assert_eq!(value["valid"], false);
+    assert_eq!(value["error"]["code"], "decompressed-too-large");
 }
 
 #[test]
@@ -506,8 +512,7 @@ fn oversized_stdin_is_refused() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stderr(&output),
-        "mtasts: cannot read <stdin>: input exceeds the limit of 16777216 bytes \
-         (max_input_size)\n"
+        "mtasts: cannot read <stdin>: input exceeds the limit of 16777216 bytes\n"
     );
 }
 

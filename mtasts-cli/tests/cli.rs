@@ -263,9 +263,48 @@ fn match_json_lists_matches() {
     assert_eq!(
         value["matches"],
         serde_json::json!([
-            {"host": "mx9.example.net", "matched": true, "pattern": "*.example.net"},
-            {"host": "evil.example", "matched": false, "pattern": null}
+            {"host": "mx9.example.net", "matched": true, "pattern": "*.example.net", "host_error": null},
+            {"host": "evil.example", "matched": false, "pattern": null, "host_error": null}
         ])
+    );
+}
+
+#[test]
+fn match_names_invalid_hosts() {
+    let long_host = format!("{}.example.net", "a".repeat(65_536));
+    let output = mtasts(&[
+        "match",
+        &corpus("policy-lf.txt"),
+        "a..example.net",
+        "",
+        "x\u{1b}[2J.example.net",
+        &long_host,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(
+        lines[0],
+        "a..example.net          no match: not a valid host name (empty label in host name at \
+         byte 2)"
+    );
+    assert_eq!(
+        lines[1],
+        "                        no match: not a valid host name (expected a host name, found \
+         nothing)"
+    );
+    assert_eq!(
+        lines[2],
+        "x\\u{1b}[2J.example.net  no match: not a valid host name (invalid character '\\u{1b}' \
+         in host name at byte 1)"
+    );
+    assert_eq!(
+        lines[3].strip_prefix(long_host.as_str()),
+        Some(
+            "  no match: not a valid host name (label of 65536 characters exceeds the DNS limit \
+             of 63)"
+        )
     );
 }
 
@@ -297,4 +336,18 @@ fn match_notes_mode_none() {
         "mail.example.com  no match\nnote: the mode is none, so senders apply no policy to this \
          domain\n"
     ));
+}
+
+#[test]
+fn unreadable_input_with_json_prints_an_error_object() {
+    let output = mtasts(&["check", "policy", "--json", "/nonexistent/policy.txt"]);
+    assert_eq!(output.status.code(), Some(2));
+    let value = json(&output);
+    assert_eq!(value["valid"], false);
+    assert_eq!(value["error"]["code"], "unreadable-input");
+    assert_eq!(
+        value["error"]["message"],
+        "cannot read /nonexistent/policy.txt: No such file or directory (os error 2)"
+    );
+    assert_eq!(value["diagnostics"], serde_json::json!([]));
 }

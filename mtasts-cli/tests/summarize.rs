@@ -618,3 +618,44 @@ fn top_limits_table_rows() {
         "{text}"
     );
 }
+
+#[test]
+fn fifo_in_directory_is_skipped() {
+    let dir = scratch_dir("fifo");
+    write(&dir.join("a.json"), report_a().to_string().as_bytes());
+    let fifo = dir.join("pipe.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mtasts"))
+        .args(["report", "summarize"])
+        .arg(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Opening the FIFO for reading would block until a writer comes, so a run that has not
+    // ended after ten seconds has tried to read it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("mtasts report summarize blocked on {}", fifo.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "mtasts: note: {}: not a regular file, skipped\n",
+            fifo.display()
+        )
+    );
+    assert!(
+        stdout(&output).starts_with("1 report\n"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -1,6 +1,7 @@
 //! The table form of `mtasts report summarize`: per policy domain and type, one row per day and
 //! a total, then the largest failure breakdowns.
 
+use crate::printable;
 use std::fmt::Write as _;
 
 use mtasts_core::tlsrpt::{Aggregate, Counts, DomainAggregate, MxHostCount, PolicyType};
@@ -210,22 +211,6 @@ fn count(n: u64, noun: &str) -> String {
     }
 }
 
-/// Escapes control characters, which a report could use to rewrite the terminal.
-fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +239,7 @@ mod tests {
     fn printable_escapes_control_characters() {
         assert_eq!(printable("Google Inc."), "Google Inc.");
         assert_eq!(printable("evil\u{1b}[2J\n"), "evil\\u{1b}[2J\\n");
+        assert_eq!(printable("\u{202e}evil.example"), "\\u{202e}evil.example");
     }
 
     #[test]
