@@ -112,6 +112,14 @@ pub(crate) fn scan_domain(name: &str) -> Result<bool, DomainError> {
         return Err(DomainError::Empty);
     }
     if !name.is_ascii() {
+        // An ASCII character that no host name may contain, such as a tab, is reported first,
+        // because converting U-labels to A-labels would not remove it.
+        let invalid_ascii = name
+            .char_indices()
+            .find(|&(_, c)| c.is_ascii() && !(c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+        if let Some((offset, character)) = invalid_ascii {
+            return Err(DomainError::InvalidCharacter { offset, character });
+        }
         return Err(DomainError::NonAscii {
             name: name.to_owned(),
             a_label: to_a_label(name),
@@ -515,6 +523,21 @@ mod tests {
             Some("mail.xn--mx-lka.example")
         );
         assert_eq!(to_a_label("a\u{FF61}b").as_deref(), Some("a.b"));
+    }
+
+    #[test]
+    fn u_label_with_a_tab_reports_the_tab() {
+        assert_eq!(
+            check_domain("ü.example.com\tx"),
+            Err(DomainError::InvalidCharacter {
+                offset: 14,
+                character: '\t'
+            })
+        );
+        assert!(matches!(
+            check_domain("ü.example.com"),
+            Err(DomainError::NonAscii { .. })
+        ));
     }
 
     #[test]

@@ -757,12 +757,18 @@ fn counts_are_nonnegative_integers() {
     let rejected_cases = [
         ("negative", "-1", "invalid-count", "invalid count -1"),
         ("fraction", "10.5", "invalid-count", "invalid count 10.5"),
-        ("exponent", "1e1", "invalid-count", "invalid count 10"),
+        ("exponent", "1e1", "invalid-count", "invalid count 1e1"),
+        (
+            "integral fraction",
+            "5.0",
+            "invalid-count",
+            "invalid count 5.0",
+        ),
         (
             "beyond 64 bits",
             "18446744073709551616",
             "invalid-count",
-            "invalid count 18446744073709552000",
+            "invalid count 18446744073709551616",
         ),
         (
             "string of letters",
@@ -1577,4 +1583,50 @@ fn date_range_should_be_one_utc_day() {
     for (name, json, warnings) in cases {
         check_accepted(name, &json, warnings);
     }
+}
+
+/// RFC 8460 §4.4: `policy-domain` is the domain the policy was published for. A value that is
+/// no domain name is kept as sent, with a warning; a trailing dot and U-labels are accepted.
+#[test]
+fn policy_domain_must_be_a_domain_name() {
+    for (name, value) in [
+        ("trailing dot", "example.com."),
+        ("U-labels", "bücher.example"),
+    ] {
+        let json = edited(&[(
+            r#""policy-domain": "example.com""#,
+            &format!(r#""policy-domain": "{value}""#),
+        )]);
+        let report = check_accepted(name, &json, &[]);
+        assert_eq!(
+            report.policies[0].policy.policy_domain.as_deref(),
+            Some(value)
+        );
+    }
+    let json = edited(&[(
+        r#""policy-domain": "example.com""#,
+        r#""policy-domain": "evil,\"dom\r\nain""#,
+    )]);
+    let report = check_accepted(
+        "punctuation and a line break",
+        &json,
+        &[(
+            W,
+            "invalid-policy-domain",
+            "policies[0].policy.policy-domain",
+            14,
+            26,
+            r#""evil,\"dom\r\nain""#,
+        )],
+    );
+    assert_eq!(
+        report.policies[0].policy.policy_domain.as_deref(),
+        Some("evil,\"dom\r\nain")
+    );
+    let parsed = accepted("message", &json);
+    assert_eq!(
+        parsed.warnings[0].message(),
+        "policies[0].policy.policy-domain: policy domain \"evil,\\\"dom\\r\\nain\" is not a \
+         valid domain name: invalid character ',' in host name at byte 4"
+    );
 }

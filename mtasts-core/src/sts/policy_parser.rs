@@ -709,6 +709,14 @@ impl<'a> PolicyParser<'a> {
         if let Some(i) = line.iter().position(|&b| b == b'\r') {
             let span = Span::new(start + i, start + i + 1);
             self.diagnostics.push(PolicyIssue::BareCarriageReturn, span);
+            // The error rejects the policy. Reading the text on each side of the carriage
+            // return as lines of their own still finds the fields there, so that they are not
+            // also reported as missing.
+            for (part, part_start) in [(&line[..i], start), (&line[i + 1..], start + i + 1)] {
+                if !part.is_empty() {
+                    self.line(part, part_start);
+                }
+            }
             return;
         }
         let (content, indent) = wsp0(line).unwrap_or((line, &[]));

@@ -46,6 +46,7 @@ use compact_str::CompactString;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::diagnostic::{Diagnostics, ParseError, ParseOptions, Parsed, Severity, Span};
+use crate::domain::DomainError;
 use crate::tlsrpt::datetime::{self, DateTimeQuirk};
 use crate::tlsrpt::json_path::{self, Segment};
 use crate::tlsrpt::report::{
@@ -196,6 +197,16 @@ pub enum ReportIssue {
         /// The value as sent.
         value: String,
     },
+    /// A `policy-domain` that is not a domain name, kept as sent.
+    #[error("{path}: policy domain {value:?} is not a valid domain name: {problem}")]
+    InvalidPolicyDomain {
+        /// Path of the value.
+        path: String,
+        /// The value as sent.
+        value: String,
+        /// The reason the value is not a domain name.
+        problem: String,
+    },
     /// A `result-type` outside the IANA registry.
     #[error("{path}: unregistered result type {value:?}")]
     UnknownResultType {
@@ -285,6 +296,7 @@ crate::codes::issue_codes! {
         ReportIssue::Null { .. } => "null-member",
         ReportIssue::MissingOptional { .. } => "missing-optional-member",
         ReportIssue::InvalidIpAddress { .. } => "invalid-ip-address",
+        ReportIssue::InvalidPolicyDomain { .. } => "invalid-policy-domain",
         ReportIssue::UnknownResultType { .. } => "unknown-result-type",
         ReportIssue::UnknownPolicyType { .. } => "unknown-policy-type",
         ReportIssue::CountMismatch { .. } => "count-mismatch",
@@ -344,6 +356,7 @@ impl ReportIssue {
             | ReportIssue::Null { path }
             | ReportIssue::MissingOptional { path }
             | ReportIssue::InvalidIpAddress { path, .. }
+            | ReportIssue::InvalidPolicyDomain { path, .. }
             | ReportIssue::UnknownResultType { path, .. }
             | ReportIssue::UnknownPolicyType { path, .. }
             | ReportIssue::CountMismatch { path, .. }
@@ -386,6 +399,9 @@ impl ReportIssue {
             }
             ReportIssue::InvalidIpAddress { .. } => {
                 "write IPv4 in dotted-decimal or IPv6 as RFC 5952 text".into()
+            }
+            ReportIssue::InvalidPolicyDomain { .. } => {
+                "write the domain the policy was published for, such as \"example.com\"".into()
             }
             ReportIssue::UnknownResultType { .. } => {
                 "use a result type registered in RFC 8460 section 4.3".into()
@@ -480,6 +496,18 @@ impl Report {
                 .filter(|span| !span.is_empty())
                 .unwrap_or_else(|| error_span(json, error));
             let issue = match context.fatal.take() {
+                // A number is shown as written, because the float it was read as can differ:
+                // 18446744073709551616 reads back as 18446744073709552000.
+                Some(ReportIssue::InvalidCount { path, value }) => {
+                    let written = json
+                        .get(span.start..span.end)
+                        .filter(|text| text.first().is_some_and(|&b| b != b'"'))
+                        .map(|text| String::from_utf8_lossy(text).into_owned());
+                    ReportIssue::InvalidCount {
+                        path,
+                        value: written.unwrap_or(value),
+                    }
+                }
                 Some(issue) => issue,
                 None if error.to_string().starts_with("recursion limit exceeded") => {
                     ReportIssue::NestingTooDeep
@@ -1259,10 +1287,10 @@ fn require<T>(context: &mut Context, value: Option<T>, key: &'static str) -> Opt
 }
 
 /// Generates a `DeserializeSeed` that reads an object with `$visit` and rejects every other
-/// JSON type with [`ReportIssue::InvalidType`]. In the `push` form the seed borrows a vector
-/// as well, `$visit` adds what it reads to it, and the seed returns whether it read a value:
-/// a large value built in its place in the vector is never moved through the layers of the
-/// JSON reader.
+/// JSON type with [`ReportIssue::InvalidType`]. In the `push` form the seed also borrows a
+/// vector, `$visit` adds what it reads to it, and the seed returns whether it read a value.
+/// A large value is then built in its place in the vector and never moved through the layers
+/// of the JSON reader.
 macro_rules! object_seed {
     ($seed:ident, $value:ty, $expected:literal, $visit:ident) => {
         struct $seed<'c>(&'c mut Context);
@@ -1562,7 +1590,12 @@ fn visit_policy<'de, A: MapAccess<'de>>(
                 policy_type = Some(parsed);
             }
             1 => policy_string = strings(map, context, true)?,
-            2 => policy_domain = optional_string(map, context)?.map(Cow::into_owned),
+            2 => {
+                policy_domain = optional_string(map, context)?.map(Cow::into_owned);
+                if let Some(domain) = &policy_domain {
+                    check_policy_domain(domain, context);
+                }
+            }
             _ => mx_host = strings(map, context, false)?,
         }
         Ok(())
@@ -1581,6 +1614,25 @@ fn visit_policy<'de, A: MapAccess<'de>>(
         policy_domain,
         mx_host,
     }))
+}
+
+/// Warns when `domain` is not a domain name (RFC 8460 §4.4: the `policy-domain` is the
+/// domain the policy was published for). One trailing dot and U-labels that convert to
+/// A-labels are accepted. The value is kept as sent, so that a summary still groups by it.
+fn check_policy_domain(domain: &str, context: &mut Context) {
+    let name = domain.strip_suffix('.').unwrap_or(domain);
+    let problem = match crate::domain::check_domain(name) {
+        Ok(())
+        | Err(DomainError::NonAscii {
+            a_label: Some(_), ..
+        }) => return,
+        Err(error) => error.to_string(),
+    };
+    context.record(|path| ReportIssue::InvalidPolicyDomain {
+        path,
+        value: domain.to_owned(),
+        problem,
+    });
 }
 
 const SUMMARY_MEMBERS: &[&str] = &[

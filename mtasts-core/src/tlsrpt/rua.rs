@@ -805,7 +805,8 @@ fn check_mail_domain(domain: &str) -> Result<bool, String> {
         | Err(DomainError::NonAscii {
             a_label: Some(_), ..
         }) => Ok(name.is_some()),
-        Err(error) => Err(error.to_string()),
+        // The error's byte offset counts from the start of the domain, which the message names.
+        Err(error) => Err(format!("in the domain {domain:?}, {error}")),
     }
 }
 
@@ -945,12 +946,15 @@ mod tests {
             ),
             (
                 "a@ex_ample.com",
-                "invalid character '_' in host name at byte 2",
+                "in the domain \"ex_ample.com\", invalid character '_' in host name at byte 2",
             ),
-            ("a@example..com", "empty label in host name at byte 8"),
+            (
+                "a@example..com",
+                "in the domain \"example..com\", empty label in host name at byte 8",
+            ),
             (
                 "a@b@example.com",
-                "invalid character '@' in host name at byte 1",
+                "in the domain \"b@example.com\", invalid character '@' in host name at byte 1",
             ),
             (
                 "a@[192.0.2.1",
