@@ -362,6 +362,19 @@ fn email_without_report_part_is_an_error() {
 }
 
 #[test]
+fn no_report_part_error_names_ten_media_types() {
+    let error = InputError::NoReportPart {
+        media_types: (0..5000).map(|i| format!("text/x-{i}")).collect(),
+    };
+    assert_eq!(
+        error.to_string(),
+        "the email message has no application/tlsrpt+gzip or application/tlsrpt+json part \
+         (found text/x-0, text/x-1, text/x-2, text/x-3, text/x-4, text/x-5, text/x-6, text/x-7, \
+         text/x-8, text/x-9 and 4990 more parts)"
+    );
+}
+
+#[test]
 fn email_fallback_media_type_warns() {
     let compressed = gzip(&corpus_bytes("report-google-no-policy-found.json"), 9);
     let headers = gzip_part_headers("\n").replace("application/tlsrpt+gzip", "application/gzip");
@@ -878,4 +891,32 @@ fn one_line_warnings_linear_time() {
     assert_eq!(last.column as usize, json.rfind(r#""""#).unwrap() + 1);
     // About 0.2 s in a debug build; positioning each warning from the start took minutes.
     assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+}
+
+/// RFC 2046 §5.1.1: a multipart body ends with `--boundary--`. Without it the MIME reader may
+/// leave the last part undecoded, so the message gets a warning that says why the part
+/// looks wrong.
+#[test]
+fn email_without_closing_boundary_warns() {
+    let json = corpus_bytes("report-google-no-policy-found.json");
+    let body = base64(&gzip(&json, 9), 76, "\r\n");
+    let complete = message(&gzip_part_headers("\r\n"), &body, "\r\n");
+    let close = complete.windows(6).rposition(|w| w == b"--b1--").unwrap();
+    let cut = &complete[..close];
+    let received = read(cut).unwrap();
+    let unterminated: Vec<&Diagnostic> = received
+        .message_diagnostics
+        .iter()
+        .filter(|d| d.code() == "unterminated-multipart")
+        .collect();
+    assert_eq!(unterminated.len(), 1);
+    assert_eq!(unterminated[0].severity, Severity::Warning);
+    assert_eq!(unterminated[0].span.start, cut.len());
+    assert_eq!(
+        unterminated[0].message(),
+        "multipart message has no closing boundary \"--b1--\", so its last part may be \
+         incomplete"
+    );
+    let received = read(&complete).unwrap();
+    assert!(!codes(&received.message_diagnostics).contains(&"unterminated-multipart"));
 }

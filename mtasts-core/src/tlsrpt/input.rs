@@ -145,13 +145,23 @@ pub enum InputError {
     },
 }
 
+/// Lists the media types found, the first [`LISTED_MEDIA_TYPES`] of them, so that a message
+/// with thousands of parts still gets a one-line error.
 fn found_list(media_types: &[String]) -> String {
     if media_types.is_empty() {
-        "no parts".to_owned()
+        return "no parts".to_owned();
+    }
+    let shown = &media_types[..media_types.len().min(LISTED_MEDIA_TYPES)];
+    let more = media_types.len() - shown.len();
+    if more == 0 {
+        shown.join(", ")
     } else {
-        media_types.join(", ")
+        format!("{} and {more} more parts", shown.join(", "))
     }
 }
+
+/// Number of media types [`InputError::NoReportPart`] names in its message.
+const LISTED_MEDIA_TYPES: usize = 10;
 
 crate::codes::issue_codes! {
     InputError {
@@ -216,6 +226,16 @@ pub enum EmailIssue {
         /// The message's media type and `report-type`, as found.
         found: String,
     },
+    /// The multipart message does not end with its close delimiter (RFC 2046 §5.1.1), so
+    /// its last part may be cut short and the MIME reader may leave it undecoded.
+    #[error(
+        "multipart message has no closing boundary \"--{boundary}--\", so its last part may \
+         be incomplete"
+    )]
+    UnterminatedMultipart {
+        /// The boundary of the message's `Content-Type`.
+        boundary: String,
+    },
     /// A header field that RFC 8460 §5.3 requires is missing.
     #[error("missing header field {name}")]
     MissingHeader {
@@ -279,6 +299,7 @@ pub enum EmailIssue {
 crate::codes::issue_codes! {
     EmailIssue {
         EmailIssue::NotMultipartReport { .. } => "not-multipart-report",
+        EmailIssue::UnterminatedMultipart { .. } => "unterminated-multipart",
         EmailIssue::MissingHeader { .. } => "missing-header",
         EmailIssue::SubmitterMismatch { .. } => "submitter-mismatch",
         EmailIssue::NonstandardMediaType { .. } => "nonstandard-media-type",
@@ -298,6 +319,11 @@ impl EmailIssue {
         match self {
             EmailIssue::NotMultipartReport { .. } => {
                 "send the report as multipart/report; report-type=tlsrpt (RFC 8460 section 5.3)"
+                    .into()
+            }
+            EmailIssue::UnterminatedMultipart { .. } => {
+                "end the message with the closing boundary line, as RFC 2046 section 5.1.1 \
+                 requires"
                     .into()
             }
             EmailIssue::MissingHeader { .. } => {
@@ -563,6 +589,7 @@ fn read_message<'a>(
     let mut diagnostics = Diagnostics::new(input, options);
     let email = read_headers(input, root, &mut diagnostics);
     check_root_type(input, root, &mut diagnostics);
+    check_close_delimiter(input, root, &mut diagnostics);
     let part = find_report_part(input, &message.parts, &mut diagnostics)?;
 
     let compressed = part.payload.starts_with(&GZIP_MAGIC);
@@ -719,6 +746,27 @@ fn check_root_type(input: &[u8], root: &MessagePart<'_>, diagnostics: &mut Diagn
         EmailIssue::NotMultipartReport { found },
         content_type_span(input, root),
     );
+}
+
+/// Warns when a multipart message lacks the close delimiter `--boundary--` that ends it.
+fn check_close_delimiter(input: &[u8], root: &MessagePart<'_>, diagnostics: &mut Diagnostics<'_>) {
+    let Some(boundary) = root
+        .content_type()
+        .filter(|content_type| content_type.ctype().eq_ignore_ascii_case("multipart"))
+        .and_then(|content_type| content_type.attribute("boundary"))
+    else {
+        return;
+    };
+    let delimiter = format!("--{boundary}--");
+    let terminated = input
+        .windows(delimiter.len())
+        .any(|window| window == delimiter.as_bytes());
+    if !terminated {
+        let issue = EmailIssue::UnterminatedMultipart {
+            boundary: boundary.to_owned(),
+        };
+        diagnostics.push(issue, Span::at(input.len()));
+    }
 }
 
 /// Picks the part that carries the report: the first with a registered media type, or else

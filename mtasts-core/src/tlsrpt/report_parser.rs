@@ -26,9 +26,9 @@
 //!   `policy-type` values, which are kept. IPv6 addresses may be in any RFC 4291 text form,
 //!   such as upper-case or uncompressed, and [`Report::to_json`] writes them in RFC 5952 form.
 //!   IPv4 octets with leading zeros are invalid, as in the RFC 8460 §4.4 grammar.
-//! - detail counts that do not add up to `total-failure-session-count`. Failure types may
-//!   overlap (RFC 8460 §4), so this is a warning, not an error. NOTE: strict parsing raises it
-//!   like every warning, so it rejects conformant reports whose failure types overlap.
+//! - detail counts that add up to less than `total-failure-session-count`. Failure types may
+//!   overlap (RFC 8460 §4), so this is an advisory warning, which strict parsing leaves a
+//!   warning, as it does `date-range-not-a-day`.
 //! - members the schema does not define, which are ignored. These include
 //!   `additional-info-uri`, the name under which RFC 8460 §4.4 describes
 //!   `additional-information`: only the schema keys are read.
