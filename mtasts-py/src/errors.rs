@@ -22,8 +22,10 @@ impl ContentTypeError {
     }
 }
 
-/// Raised by read_report when the input cannot be read as a report at all: it breaks a size
-/// limit, its gzip data does not decompress, or an email message has no report part.
+/// Raised by read_report when the input cannot be read as a report at all.
+///
+/// That is the case when the input breaks a size limit, its gzip data does not decompress, or
+/// an email message has no report part.
 ///
 /// `code` is the stable code of the error, such as "invalid-gzip". Problems in the report JSON
 /// raise `ParseError` instead.

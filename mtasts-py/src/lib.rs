@@ -18,7 +18,7 @@ use mtasts_core::sts;
 use mtasts_core::{Issue, ParseOptions};
 
 use crate::errors::{ContentTypeError, ParseError, ReportInputError};
-use crate::text::Text;
+use crate::text::{Text, Utf8Str, parse_record, truth_value};
 use crate::tlsrpt::{
     ReceivedReport, TlsRptRecord, TlsRptSelection, parse_tlsrpt_record, read_report,
     select_tlsrpt_record, summarize,
@@ -50,24 +50,41 @@ mod mtasts {
 
 /// Parse an MTA-STS policy body, as served at /.well-known/mta-sts.txt.
 ///
-/// Deviations with a clear reading are accepted and listed in `Policy.warnings`. With
-/// `strict=True` every warning is an error. Raises `ParseError` when the policy is invalid.
+/// Deviations with a clear reading are accepted and listed in `Policy.warnings`. With a true
+/// `strict`, read as `bool(strict)`, every warning is an error. Raises `ParseError` when the
+/// policy is invalid, and UnicodeEncodeError when a `str` contains a lone surrogate.
 #[pyfunction]
 #[pyo3(signature = (text, strict = false))]
-fn parse_policy(py: Python<'_>, text: Text, strict: bool) -> PyResult<Policy> {
+fn parse_policy(
+    py: Python<'_>,
+    text: Text,
+    #[pyo3(from_py_with = truth_value)] strict: bool,
+) -> PyResult<Policy> {
     sts::Policy::parse_with(text.as_ref(), ParseOptions { strict })
         .map(Policy::from)
         .map_err(|error| errors::to_py_parse_error(py, error))
 }
 
-/// Parse the data of one `_mta-sts` TXT record, with its character-strings already joined.
+/// Parse one `_mta-sts` TXT record, given as pasted text (`str`) or record data (`bytes`).
 ///
-/// With `strict=True` every warning is an error. Raises `ParseError` when the text is not an
-/// MTA-STS record or is invalid.
+/// A `str` is read as the CLI reads its argument. Text pasted from `dig` or a zone file, such
+/// as `"v=STSv1; id=2024" "0101"`, is decoded first, with a "presentation-form" warning whose
+/// `text` is the decoded data. The positions of all diagnostics then refer to that data.
+///
+/// `bytes` are the record's character-strings joined, as a resolver returns them, and are
+/// parsed unchanged.
+///
+/// With a true `strict`, read as `bool(strict)`, every warning is an error. Raises `ParseError`
+/// when the text is not an MTA-STS record or is invalid, and UnicodeEncodeError when a `str`
+/// contains a lone surrogate.
 #[pyfunction]
 #[pyo3(signature = (text, strict = false))]
-fn parse_sts_record(py: Python<'_>, text: Text, strict: bool) -> PyResult<StsRecord> {
-    sts::StsRecord::parse_with(text.as_ref(), ParseOptions { strict })
+fn parse_sts_record(
+    py: Python<'_>,
+    text: Text,
+    #[pyo3(from_py_with = truth_value)] strict: bool,
+) -> PyResult<StsRecord> {
+    parse_record::<sts::StsRecord>(&text, ParseOptions { strict })
         .map(StsRecord::from)
         .map_err(|error| errors::to_py_parse_error(py, error))
 }
@@ -83,29 +100,33 @@ fn select_sts_record(rrset: Vec<Vec<Text>>) -> Selection {
 
 /// Return the first `mx` pattern of `policy` that the MX host `host` matches, or `None`.
 ///
-/// The host may end with one dot and may use U-labels. Letter case is ignored.
+/// The host may end with one dot and may use U-labels. Letter case is ignored. Raises
+/// UnicodeEncodeError when `host` contains a lone surrogate.
 #[pyfunction]
-fn match_mx(policy: &Policy, host: &str) -> Option<String> {
+fn match_mx(policy: &Policy, host: Utf8Str) -> Option<String> {
     policy
         .core()
-        .match_mx(host)
+        .match_mx(&host)
         .map(|pattern| pattern.as_str().to_owned())
 }
 
-/// Check whether a certificate's DNS-ID (a subjectAltName dNSName) matches the MX host `host`.
+/// Check whether a certificate's DNS-ID (a subjectAltName dNSName) matches the MX `host`.
+///
+/// Raises UnicodeEncodeError when an argument contains a lone surrogate.
 #[pyfunction]
-fn dns_id_matches(dns_id: &str, host: &str) -> bool {
-    sts::dns_id_matches(dns_id, host)
+fn dns_id_matches(dns_id: Utf8Str, host: Utf8Str) -> bool {
+    sts::dns_id_matches(&dns_id, &host)
 }
 
 /// Check the Content-Type header of a policy response, given as `None` when it is missing.
 ///
 /// Returns the warnings, each with a `code` and a `message`. Raises `ContentTypeError` for a
-/// media type other than text/plain or a value that is not a media type.
+/// media type other than text/plain or a value that is not a media type, and UnicodeEncodeError
+/// when the value contains a lone surrogate.
 #[pyfunction]
 #[pyo3(signature = (value))]
-fn check_content_type(py: Python<'_>, value: Option<&str>) -> PyResult<Vec<ContentTypeWarning>> {
-    match sts::check_content_type(value) {
+fn check_content_type(py: Python<'_>, value: Option<Utf8Str>) -> PyResult<Vec<ContentTypeWarning>> {
+    match sts::check_content_type(value.as_deref()) {
         Ok(warnings) => Ok(warnings.into_iter().map(ContentTypeWarning).collect()),
         Err(error) => Err(errors::to_py_content_type_error(py, error)),
     }

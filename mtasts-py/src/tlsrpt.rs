@@ -15,7 +15,7 @@ use mtasts_core::txt::{Discovery, Selection as CoreSelection};
 use mtasts_core::{ParseError as CoreParseError, ParseOptions, Parsed};
 
 use crate::errors;
-use crate::text::Text;
+use crate::text::{Text, parse_record, truth_value};
 use crate::types::{
     Diagnostic, diagnostics, extension_pairs, python_repr, selection_count, selection_diagnostics,
     selection_status,
@@ -92,8 +92,11 @@ pub(crate) struct TlsRptSelection(CoreSelection<tlsrpt::TlsRptRecord>);
 
 #[pymethods]
 impl TlsRptSelection {
-    /// "found" (exactly one valid record), "not-found" (no record begins with "v=TLSRPTv1;"),
-    /// "multiple" (more than one does) or "invalid" (exactly one does and it is invalid).
+    /// "found", "not-found", "multiple" or "invalid".
+    ///
+    /// "found" means exactly one valid record, "not-found" that no record begins with
+    /// "v=TLSRPTv1;", "multiple" that more than one does, and "invalid" that exactly one does
+    /// and it is invalid.
     #[getter]
     fn status(&self) -> &'static str {
         selection_status(&self.0)
@@ -114,15 +117,18 @@ impl TlsRptSelection {
         selection_count(&self.0)
     }
 
-    /// The diagnostics of the selected record: its warnings when the status is "found", every
-    /// error and warning when it is "invalid", otherwise empty.
+    /// The diagnostics of the selected record.
+    ///
+    /// They are its warnings when the status is "found", every error and warning when it is
+    /// "invalid", and otherwise none.
     #[getter]
     fn diagnostics(&self) -> Vec<Diagnostic> {
         selection_diagnostics(&self.0)
     }
 
-    /// Discarded records that look like a mistaken attempt at a TLS-RPT record, such as
-    /// "v=TLSRPTv10; rua=..." or "V=TLSRPTv1; rua=...".
+    /// Discarded records that look like a mistaken attempt at a TLS-RPT record.
+    ///
+    /// Examples are "v=TLSRPTv10; rua=..." and "V=TLSRPTv1; rua=...".
     #[getter]
     fn near_misses(&self) -> Vec<String> {
         self.0.near_misses.clone()
@@ -149,8 +155,10 @@ pub(crate) struct ReceivedReport {
 
 #[pymethods]
 impl ReceivedReport {
-    /// The form the report was received in: "json", "gzip" (gzip-compressed JSON) or "email"
-    /// (an email message with the report in one of its parts).
+    /// The form the report was received in: "json", "gzip" or "email".
+    ///
+    /// "gzip" is gzip-compressed JSON, and "email" is an email message with the report in one
+    /// of its parts.
     #[getter]
     fn format(&self) -> &'static str {
         match self.format {
@@ -170,8 +178,10 @@ impl ReceivedReport {
         }
     }
 
-    /// The lower-cased media type of the email part that carried the report, such as
-    /// "application/tlsrpt+gzip", or `None` when the input was not an email.
+    /// The lower-cased media type of the email part that carried the report, or `None`.
+    ///
+    /// A media type looks like "application/tlsrpt+gzip". It is `None` when the input was not
+    /// an email.
     #[getter]
     fn media_type(&self) -> Option<&str> {
         match &self.format {
@@ -214,8 +224,10 @@ impl ReceivedReport {
         &self.json
     }
 
-    /// The report as the core's conformant JSON (RFC 8460 section 4) loaded into dicts and
-    /// lists, with the JSON member names as keys, such as "organization-name".
+    /// The report as conformant JSON (RFC 8460 section 4), loaded into dicts and lists.
+    ///
+    /// The core renders the JSON, and the keys are its member names, such as
+    /// "organization-name".
     #[getter]
     fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_loads(py, &self.report.value.to_json())
@@ -248,23 +260,32 @@ impl ReceivedReport {
     }
 }
 
-/// Parse the data of one `_smtp._tls` TXT record, with its character-strings already joined.
+/// Parse one `_smtp._tls` TXT record, given as pasted text (`str`) or record data (`bytes`).
 ///
-/// With `strict=True` every warning is an error. Raises `ParseError` when the text is not a
-/// TLS-RPT record or is invalid.
+/// A `str` is read as the CLI reads its argument. Text pasted from `dig` or a zone file, such
+/// as `"v=TLSRPTv1; rua=mailto:" "tlsrpt@example.com"`, is decoded first, with a
+/// "presentation-form" warning whose `text` is the decoded data. The positions of all
+/// diagnostics then refer to that data.
+///
+/// `bytes` are the record's character-strings joined, as a resolver returns them, and are
+/// parsed unchanged.
+///
+/// With a true `strict`, read as `bool(strict)`, every warning is an error. Raises `ParseError`
+/// when the text is not a TLS-RPT record or is invalid, and UnicodeEncodeError when a `str`
+/// contains a lone surrogate.
 #[pyfunction]
 #[pyo3(signature = (text, strict = false))]
 pub(crate) fn parse_tlsrpt_record(
     py: Python<'_>,
     text: Text,
-    strict: bool,
+    #[pyo3(from_py_with = truth_value)] strict: bool,
 ) -> PyResult<TlsRptRecord> {
-    tlsrpt::TlsRptRecord::parse_with(text.as_ref(), ParseOptions { strict })
+    parse_record::<tlsrpt::TlsRptRecord>(&text, ParseOptions { strict })
         .map(TlsRptRecord)
         .map_err(|error| errors::to_py_parse_error(py, error))
 }
 
-/// Select the `_smtp._tls` record from a whole TXT RRset, as a sender must (RFC 8460 section 3).
+/// Select the `_smtp._tls` record from a whole TXT RRset, as a sender must (RFC 8460 §3).
 ///
 /// Each item of `rrset` is one resource record given as its list of character-strings, which
 /// are joined without separators.
@@ -273,21 +294,22 @@ pub(crate) fn select_tlsrpt_record(rrset: Vec<Vec<Text>>) -> TlsRptSelection {
     TlsRptSelection(tlsrpt::TlsRptRecord::select(rrset))
 }
 
-/// Read a TLS-RPT report from the bytes received: report JSON, gzip-compressed JSON or an email
-/// message that carries either, told apart by content under the core's default limits (16 MiB
-/// of input, 64 MiB of decompressed JSON).
+/// Read a TLS-RPT report from received bytes: JSON, gzip-compressed JSON or an email.
 ///
-/// With `strict=True` every warning, about the JSON or the email, is an error. Raises
-/// `ReportInputError` when the input breaks a limit, its gzip data does not decompress or an
-/// email has no report part, and `ParseError` when the report is invalid. The diagnostics of a
-/// `ParseError` list the email's first, positioned in `data`, then the JSON's, positioned in
-/// the report JSON.
+/// The form is detected from the content, and an email carries the JSON or gzip data in one of
+/// its parts. The core's default limits apply: 16 MiB of input and 64 MiB of decompressed JSON.
+///
+/// With a true `strict`, read as `bool(strict)`, every warning, about the JSON or the email, is
+/// an error. Raises `ReportInputError` when the input breaks a limit, its gzip data does not
+/// decompress or an email has no report part, and `ParseError` when the report is invalid. The
+/// diagnostics of a `ParseError` list the email's first, positioned in `data`, then the
+/// JSON's, positioned in the report JSON.
 #[pyfunction]
 #[pyo3(signature = (data, strict = false))]
 pub(crate) fn read_report(
     py: Python<'_>,
     data: PyBackedBytes,
-    strict: bool,
+    #[pyo3(from_py_with = truth_value)] strict: bool,
 ) -> PyResult<ReceivedReport> {
     let received = CoreReceivedReport::read(&data, ParseOptions { strict }, &Limits::default())
         .map_err(|error| errors::to_py_input_error(py, error))?;
@@ -329,12 +351,12 @@ struct SummaryOutput<'a> {
     errors: &'a [SummaryError],
 }
 
-/// Summarize TLS-RPT reports per policy domain, policy type and UTC day, as the CLI's
-/// `mtasts report summarize --json` does.
+/// Summarize TLS-RPT reports per policy domain, policy type and UTC day.
 ///
-/// Each item of `reports` is one report as received (JSON, gzip or email), read like
-/// `read_report`. Returns the summary as a dict of the CLI's JSON shape, except that each entry
-/// of "errors" names the item by its position, as {"index", "code", "message"}, instead of a
+/// The counting is that of the CLI's `mtasts report summarize --json`. Each item of `reports`
+/// is one report as received (JSON, gzip or email), read like `read_report`, with the same
+/// `strict`. Returns the summary as a dict of the CLI's JSON shape, except that each entry of
+/// "errors" names the item by its position, as {"index", "code", "message"}, instead of a
 /// file. A report with the organisation and report-id of one already counted is counted once,
 /// in "duplicate_reports".
 #[pyfunction]
@@ -342,7 +364,7 @@ struct SummaryOutput<'a> {
 pub(crate) fn summarize<'py>(
     py: Python<'py>,
     reports: &Bound<'py, PyAny>,
-    strict: bool,
+    #[pyo3(from_py_with = truth_value)] strict: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let options = ParseOptions { strict };
     let mut aggregator = Aggregator::new();

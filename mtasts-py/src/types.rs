@@ -10,7 +10,8 @@ use mtasts_core::txt::{Discovery, Selection as CoreSelection};
 /// One finding of a parser, positioned in its input.
 ///
 /// `offset` and `length` count bytes of the parsed input, which for a `str` is its UTF-8
-/// encoding. `line` and `column` count from 1, and the column counts characters.
+/// encoding, and for record text in zone-file presentation form is the decoded data. `line` and
+/// `column` count from 1, and the column counts characters.
 #[pyclass(module = "mtasts", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub(crate) struct Diagnostic(pub(crate) mtasts_core::Diagnostic);
@@ -71,8 +72,10 @@ impl Diagnostic {
         self.0.hint().into_owned()
     }
 
-    /// The JSON path of the value that a report diagnostic is about, such as
-    /// "policies[0].summary", or `None` for other diagnostics. The root object's path is "".
+    /// The JSON path of the value that a report diagnostic is about, or `None`.
+    ///
+    /// A path looks like "policies[0].summary", and the root object's path is "". Diagnostics
+    /// about other inputs than report JSON have `None`.
     #[getter]
     fn path(&self) -> Option<&str> {
         self.0.issue.path()
@@ -215,8 +218,11 @@ impl From<CoreSelection<sts::StsRecord>> for Selection {
 
 #[pymethods]
 impl Selection {
-    /// "found" (exactly one valid record), "not-found" (no record begins with "v=STSv1;"),
-    /// "multiple" (more than one does) or "invalid" (exactly one does and it is invalid).
+    /// "found", "not-found", "multiple" or "invalid".
+    ///
+    /// "found" means exactly one valid record, "not-found" that no record begins with
+    /// "v=STSv1;", "multiple" that more than one does, and "invalid" that exactly one does and
+    /// it is invalid.
     #[getter]
     fn status(&self) -> &'static str {
         selection_status(&self.0)
@@ -237,15 +243,18 @@ impl Selection {
         selection_count(&self.0)
     }
 
-    /// The diagnostics of the selected record: its warnings when the status is "found", every
-    /// error and warning when it is "invalid", otherwise empty.
+    /// The diagnostics of the selected record.
+    ///
+    /// They are its warnings when the status is "found", every error and warning when it is
+    /// "invalid", and otherwise none.
     #[getter]
     fn diagnostics(&self) -> Vec<Diagnostic> {
         selection_diagnostics(&self.0)
     }
 
-    /// Discarded records that look like a mistaken attempt at an MTA-STS record, such as
-    /// "v=STSv10; id=1" or "V=STSv1; id=1".
+    /// Discarded records that look like a mistaken attempt at an MTA-STS record.
+    ///
+    /// Examples are "v=STSv10; id=1" and "V=STSv1; id=1".
     #[getter]
     fn near_misses(&self) -> Vec<String> {
         self.0.near_misses.clone()

@@ -61,12 +61,6 @@ def test_record_lenient_warning_strict_error() -> None:
             'not an MTA-STS record: expected it to begin with "v=STSv1", found "v=spf1"',
         ),
         ("v=STSv1", "missing-id", 8, 'missing required field "id"'),
-        (
-            '"v=STSv1; id=a"',
-            "presentation-form",
-            1,
-            "record is in zone-file presentation form (quotes or backslash escapes)",
-        ),
         ("v=STSv1; id=a; x=\u00e9", "non-ascii", 18, "record must be US-ASCII, found byte 0xc3"),
     ],
 )
@@ -86,6 +80,65 @@ def test_record_bytes_non_ascii() -> None:
     assert caught.value.code == "non-ascii"
     assert caught.value.diagnostics[0].offset == 17
     assert caught.value.diagnostics[0].message == "record must be US-ASCII, found byte 0xe9"
+
+
+PRESENTATION_FORM_MESSAGE = "record is in zone-file presentation form (quotes or backslash escapes)"
+
+
+def test_record_pasted_text_decoded() -> None:
+    record = mtasts.parse_sts_record('"v=STSv1; id=2024" "0101"')
+    assert record.id == "20240101"
+    assert len(record.warnings) == 1
+    warning = record.warnings[0]
+    assert warning.severity == "warning"
+    assert warning.code == "presentation-form"
+    assert (warning.line, warning.column, warning.offset, warning.length) == (1, 1, 0, 20)
+    assert warning.text == "v=STSv1; id=20240101"
+    assert warning.message == PRESENTATION_FORM_MESSAGE
+    assert warning.hint == 'the record data is "v=STSv1; id=20240101"'
+
+
+def test_record_pasted_zone_file_line() -> None:
+    line = r'_mta-sts.example.com. 300 IN TXT "v=STSv1\; id=2024" "0101"'
+    record = mtasts.parse_sts_record(line)
+    assert record.id == "20240101"
+    assert [(d.code, d.text) for d in record.warnings] == [
+        ("presentation-form", "v=STSv1; id=20240101")
+    ]
+
+
+def test_record_pasted_strict_raises() -> None:
+    with pytest.raises(mtasts.ParseError) as caught:
+        mtasts.parse_sts_record('"v=STSv1; id=2024" "0101"', strict=True)
+    error = caught.value
+    assert str(error) == f"1:1: error[presentation-form]: {PRESENTATION_FORM_MESSAGE}"
+    assert (error.code, error.line, error.column) == ("presentation-form", 1, 1)
+    assert [(d.severity, d.code) for d in error.diagnostics] == [("error", "presentation-form")]
+
+
+def test_record_pasted_positions_in_decoded_data() -> None:
+    with pytest.raises(mtasts.ParseError) as caught:
+        mtasts.parse_sts_record('"v=STSv1; id=20-24"')
+    error = caught.value
+    assert (error.code, error.line, error.column) == ("invalid-id", 1, 13)
+    assert [(d.severity, d.code, d.offset, d.text) for d in error.diagnostics] == [
+        ("warning", "presentation-form", 0, "v=STSv1; id=20-24"),
+        ("error", "invalid-id", 12, "20-24"),
+    ]
+
+
+def test_record_bytes_not_decoded() -> None:
+    with pytest.raises(mtasts.ParseError) as caught:
+        mtasts.parse_sts_record(b'"v=STSv1; id=2024" "0101"')
+    error = caught.value
+    assert str(error) == f"1:1: error[presentation-form]: {PRESENTATION_FORM_MESSAGE}"
+    assert [(d.severity, d.code) for d in error.diagnostics] == [("error", "presentation-form")]
+
+
+def test_select_does_not_decode_pasted_text() -> None:
+    selection = mtasts.select_sts_record([['"v=STSv1; id=a"']])
+    assert selection.status == "not-found"
+    assert selection.count == 0
 
 
 def load_rrsets(corpus: Path) -> dict[str, list[list[str]]]:

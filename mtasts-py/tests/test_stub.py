@@ -6,6 +6,7 @@ import ast
 import gzip
 import importlib.util
 import inspect
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,6 +91,26 @@ def stub_union_literals(alias: str) -> list[str]:
     return [value.value for value in values if isinstance(value, ast.Constant)]
 
 
+def stub_docstrings() -> dict[str, str | None]:
+    """Map each public class and function of the stub, and each public member, to its docstring."""
+    docstrings = {}
+    for node in stub_tree().body:
+        if not isinstance(node, (ast.ClassDef, ast.FunctionDef)) or node.name.startswith("_"):
+            continue
+        docstrings[node.name] = ast.get_docstring(node)
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+                    docstrings[f"{node.name}.{item.name}"] = ast.get_docstring(item)
+    return docstrings
+
+
+def first_sentence(docstring: str) -> str:
+    """Return the first sentence of the first paragraph of `docstring`, on one line."""
+    paragraph = " ".join(docstring.split("\n\n")[0].split())
+    return re.split(r"(?<=\.)\s", paragraph)[0]
+
+
 def runtime_public_names() -> set[str]:
     # The package that maturin generates also contains the compiled submodule mtasts.mtasts.
     return {
@@ -123,6 +144,15 @@ def test_stub_class_members_match_module() -> None:
             if not name.startswith("_") and name not in inherited
         }
         assert stub_members == runtime_members, class_name
+
+
+@pytest.mark.parametrize(("name", "stub_docstring"), sorted(stub_docstrings().items()))
+def test_stub_docstring_matches_module(name: str, stub_docstring: str | None) -> None:
+    runtime = mtasts
+    for part in name.split("."):
+        runtime = getattr(runtime, part)
+    assert runtime.__doc__, f"{name} has no docstring in the module"
+    assert stub_docstring == first_sentence(runtime.__doc__)
 
 
 def test_package_ships_stub_and_marker() -> None:

@@ -45,6 +45,41 @@ def test_record_bytes_and_str_agree() -> None:
     assert str(mtasts.parse_tlsrpt_record(text.encode())) == str(mtasts.parse_tlsrpt_record(text))
 
 
+PRESENTATION_FORM_MESSAGE = "record is in zone-file presentation form (quotes or backslash escapes)"
+
+
+def test_record_pasted_text_decoded() -> None:
+    record = mtasts.parse_tlsrpt_record('"v=TLSRPTv1; rua=mailto:" "tlsrpt@example.com"')
+    assert record.rua == [{"scheme": "mailto", "address": "tlsrpt@example.com"}]
+    assert len(record.warnings) == 1
+    warning = record.warnings[0]
+    assert warning.severity == "warning"
+    assert warning.code == "presentation-form"
+    assert (warning.line, warning.column, warning.offset, warning.length) == (1, 1, 0, 41)
+    assert warning.text == "v=TLSRPTv1; rua=mailto:tlsrpt@example.com"
+    assert warning.message == PRESENTATION_FORM_MESSAGE
+    assert warning.hint == 'the record data is "v=TLSRPTv1; rua=mailto:tlsrpt@example.com"'
+
+
+def test_record_pasted_strict_lists_every_error() -> None:
+    with pytest.raises(mtasts.ParseError) as caught:
+        mtasts.parse_tlsrpt_record('"v=TLSRPTv1; rua=mailto:a@example.com."', strict=True)
+    error = caught.value
+    assert str(error) == f"1:1: error[presentation-form]: {PRESENTATION_FORM_MESSAGE}"
+    assert [(d.severity, d.code, d.offset) for d in error.diagnostics] == [
+        ("error", "presentation-form", 0),
+        ("error", "mailto-trailing-dot", 36),
+    ]
+
+
+def test_record_bytes_not_decoded() -> None:
+    with pytest.raises(mtasts.ParseError) as caught:
+        mtasts.parse_tlsrpt_record(b'"v=TLSRPTv1; rua=mailto:" "tlsrpt@example.com"')
+    error = caught.value
+    assert str(error) == f"1:1: error[presentation-form]: {PRESENTATION_FORM_MESSAGE}"
+    assert [(d.severity, d.code) for d in error.diagnostics] == [("error", "presentation-form")]
+
+
 def test_record_lenient_warning_strict_error() -> None:
     record = mtasts.parse_tlsrpt_record("v=TLSRPTv1; rua=mailto:a@example.com.")
     assert record.rua == [{"scheme": "mailto", "address": "a@example.com."}]
