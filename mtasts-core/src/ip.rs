@@ -94,10 +94,16 @@ fn parse_ipv6_groups(bytes: &[u8]) -> Option<Ipv6Addr> {
         None if count == groups.len() => Some(Ipv6Addr::from(groups)),
         // `::` replaces at least one group of zeros.
         Some(before) if count < groups.len() => {
+            // The groups after `::` move to the end, and zeros fill the gap. Element by element,
+            // because a copy of variable length becomes a call to `memcpy`.
             let mut expanded = [0u16; 8];
-            let after = count - before;
-            expanded[..before].copy_from_slice(&groups[..before]);
-            expanded[8 - after..].copy_from_slice(&groups[before..count]);
+            let shift = groups.len() - count;
+            for (index, &group) in groups[..count].iter().enumerate() {
+                let to = if index < before { index } else { index + shift };
+                if let Some(slot) = expanded.get_mut(to) {
+                    *slot = group;
+                }
+            }
             Some(Ipv6Addr::from(expanded))
         }
         _ => None,

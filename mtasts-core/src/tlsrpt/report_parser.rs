@@ -571,9 +571,11 @@ const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 /// the first one. All of them are encoded with a lead byte of 0xEF or above, so text without
 /// such a byte, which is nearly every report, is passed over in one fast scan.
 fn find_noncharacters(json: &[u8]) -> Option<(usize, usize, u32)> {
-    let has_candidates = json
-        .chunks(256)
-        .any(|chunk| chunk.iter().fold(0u8, |max, &b| max.max(b)) >= 0xEF);
+    // Every noncharacter is encoded with a lead byte of 0xEF or above, which ASCII text lacks.
+    let has_candidates = !json.is_ascii()
+        && json
+            .chunks(256)
+            .any(|chunk| chunk.iter().fold(0u8, |max, &b| max.max(b)) >= 0xEF);
     if !has_candidates {
         return None;
     }
@@ -761,7 +763,9 @@ fn visit_members<'de, A: MapAccess<'de>>(
     mut on_member: impl FnMut(usize, &mut A, &mut Context) -> Result<(), A::Error>,
 ) -> Result<u32, A::Error> {
     let mut seen = 0u32;
-    let mut unknown: HashSet<String> = HashSet::new();
+    // Created at the first unknown member: most objects have none, and creating a set costs
+    // a random seed.
+    let mut unknown: Option<HashSet<String>> = None;
     while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
         match known.iter().position(|k| *k == key) {
             Some(index) => {
@@ -778,6 +782,7 @@ fn visit_members<'de, A: MapAccess<'de>>(
                 context.path.pop();
             }
             None => {
+                let unknown = unknown.get_or_insert_with(HashSet::new);
                 if unknown.contains(key.as_ref()) {
                     let path = context.path_string();
                     return Err(context.fail(ReportIssue::DuplicateKey {
