@@ -233,13 +233,7 @@ fn check_policy(path: &Path, output: OutputArgs) -> Result<Verdict, String> {
 }
 
 fn check_sts_record(text: OsString, output: OutputArgs) -> Result<Verdict, String> {
-    let data = if text == "-" {
-        let (bytes, _) = read_input(Path::new("-"))?;
-        let trimmed = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
-        trimmed.strip_suffix(b"\r").unwrap_or(trimmed).to_vec()
-    } else {
-        text.into_encoded_bytes()
-    };
+    let data = tlsrpt_record::record_data(text)?;
     let origin = "<record>";
     let pasted = match std::str::from_utf8(&data) {
         Ok(text) => txt::parse_pasted::<StsRecord>(text, output.parse_options()),

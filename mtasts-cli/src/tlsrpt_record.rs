@@ -45,15 +45,17 @@ pub(crate) fn check(text: OsString, output: OutputArgs) -> Result<Verdict, Strin
     Ok(verdict)
 }
 
-/// Returns the record text from the command line, or standard input without its final line
-/// ending for `-`.
-fn record_data(text: OsString) -> Result<Vec<u8>, String> {
+/// Returns the record text from the command line, or standard input without the line endings
+/// at its end for `-`. Line endings there come from the file or the shell, not the record.
+pub(crate) fn record_data(text: OsString) -> Result<Vec<u8>, String> {
     if text != "-" {
         return Ok(text.into_encoded_bytes());
     }
-    let (bytes, _) = read_input(Path::new("-"))?;
-    let trimmed = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
-    Ok(trimmed.strip_suffix(b"\r").unwrap_or(trimmed).to_vec())
+    let (mut bytes, _) = read_input(Path::new("-"))?;
+    while let Some(b'\n' | b'\r') = bytes.last() {
+        bytes.pop();
+    }
+    Ok(bytes)
 }
 
 /// Parses record text as pasted: UTF-8 text in zone-file presentation form is decoded first,

@@ -351,3 +351,19 @@ fn unreadable_input_with_json_prints_an_error_object() {
     );
     assert_eq!(value["diagnostics"], serde_json::json!([]));
 }
+
+#[test]
+fn record_on_stdin_loses_every_final_line_ending() {
+    let output = mtasts_stdin(&["check", "sts-record", "-"], b"v=STSv1; id=1\r\n\n\n");
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("  id       1\n"),
+        "{}",
+        stdout(&output)
+    );
+    let output = mtasts_stdin(
+        &["check", "tlsrpt-record", "-"],
+        b"v=TLSRPTv1; rua=mailto:tlsrpt@example.com\n\n",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
