@@ -7,11 +7,13 @@
 //! in `src/types.d.ts` ([`TYPESCRIPT`]), which wasm-bindgen appends to the generated `.d.ts`.
 //!
 //! The result builders ([`policy_check`], [`sts_record_check`], [`mx_match`] and those in
-//! [`tlsrpt`]) are plain Rust so that native `cargo test` covers them. The exports only convert
-//! the result to JavaScript.
+//! [`tlsrpt`]) are plain Rust so that native `cargo test` covers them. The exports only check
+//! the types of their arguments and convert the result to JavaScript. An argument of the wrong
+//! type makes an export throw a `TypeError`, such as "text must be a string, got number".
 
 #![deny(missing_docs)]
 
+mod args;
 pub mod tlsrpt;
 
 use mtasts_core::sts::{Policy, StsRecord};
@@ -98,25 +100,40 @@ pub fn mx_match(policy_text: &str, host: &str) -> MxMatch {
 }
 
 /// Checks an MTA-STS policy body. With `strict`, every warning is an error.
+/// Throws a `TypeError` when an argument does not have its declared type.
 #[wasm_bindgen(js_name = checkPolicy, unchecked_return_type = "PolicyCheck")]
-pub fn check_policy(text: &str, strict: Option<bool>) -> Result<JsValue, JsValue> {
-    to_js(&policy_check(text, strict.unwrap_or(false)))
+pub fn check_policy(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] strict: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = args::string("text", &text)?;
+    let strict = args::optional_bool("strict", &strict)?;
+    to_js(&policy_check(&text, strict))
 }
 
 /// Checks an `_mta-sts` TXT record, decoding text pasted from `dig` or a zone file. With
 /// `strict`, every warning is an error.
+/// Throws a `TypeError` when an argument does not have its declared type.
 #[wasm_bindgen(js_name = checkStsRecord, unchecked_return_type = "StsRecordCheck")]
-pub fn check_sts_record(text: &str, strict: Option<bool>) -> Result<JsValue, JsValue> {
-    to_js(&sts_record_check(text, strict.unwrap_or(false)))
+pub fn check_sts_record(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] strict: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = args::string("text", &text)?;
+    let strict = args::optional_bool("strict", &strict)?;
+    to_js(&sts_record_check(&text, strict))
 }
 
 /// Checks a policy body and finds the first `mx` pattern that the MX host `host` matches.
+/// Throws a `TypeError` when an argument does not have its declared type.
 #[wasm_bindgen(js_name = matchMx, unchecked_return_type = "MxMatch")]
 pub fn match_mx(
-    #[wasm_bindgen(js_name = "policyText")] policy_text: &str,
-    host: &str,
+    #[wasm_bindgen(js_name = "policyText", unchecked_param_type = "string")] policy_text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] host: JsValue,
 ) -> Result<JsValue, JsValue> {
-    to_js(&mx_match(policy_text, host))
+    let policy_text = args::string("policyText", &policy_text)?;
+    let host = args::string("host", &host)?;
+    to_js(&mx_match(&policy_text, &host))
 }
 
 /// Converts a result to a plain JavaScript object: maps become objects and `None` becomes

@@ -1,7 +1,6 @@
 //! The TLS-RPT exports (RFC 8460): the `_smtp._tls` record, one received report, and the
 //! summary of many reports.
 
-use js_sys::Uint8Array;
 use mtasts_core::tlsrpt::{
     Aggregate, Aggregator, InputFormat, Limits, NotCounted, ReceivedReport, Report, TlsRptRecord,
 };
@@ -9,7 +8,7 @@ use mtasts_core::{Diagnostic, Issue, ParseOptions, txt};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{split, to_js};
+use crate::{args, split, to_js};
 
 /// The result of [`check_tlsrpt_record`].
 #[derive(Debug, Serialize)]
@@ -193,28 +192,53 @@ pub fn summary<B: AsRef<[u8]>>(reports: impl IntoIterator<Item = B>, strict: boo
 
 /// Checks an `_smtp._tls` TXT record, decoding text pasted from `dig` or a zone file. With
 /// `strict`, every warning is an error.
+/// Throws a `TypeError` when an argument does not have its declared type.
 #[wasm_bindgen(js_name = checkTlsrptRecord, unchecked_return_type = "TlsRptRecordCheck")]
-pub fn check_tlsrpt_record(text: &str, strict: Option<bool>) -> Result<JsValue, JsValue> {
-    to_js(&tlsrpt_record_check(text, strict.unwrap_or(false)))
+pub fn check_tlsrpt_record(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] strict: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = args::string("text", &text)?;
+    let strict = args::optional_bool("strict", &strict)?;
+    to_js(&tlsrpt_record_check(&text, strict))
 }
 
 /// Checks a TLS-RPT report as received: report JSON, gzip-compressed JSON, or an email message
 /// that carries either. With `strict`, every warning is an error.
+/// Throws a `TypeError` when an argument does not have its declared type.
 #[wasm_bindgen(js_name = checkReport, unchecked_return_type = "ReportCheck")]
-pub fn check_report(bytes: &[u8], strict: Option<bool>) -> Result<JsValue, JsValue> {
-    to_js(&report_check(bytes, strict.unwrap_or(false)))
+pub fn check_report(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] strict: JsValue,
+) -> Result<JsValue, JsValue> {
+    let bytes = args::bytes("bytes", &bytes)?;
+    let strict = args::optional_bool("strict", &strict)?;
+    to_js(&report_check(&bytes, strict))
 }
 
 /// Summarizes TLS-RPT reports, each given as the bytes received, per policy domain, policy
 /// type and UTC day. With `strict`, a report with any warning is not counted.
+/// Throws a `TypeError` when an argument does not have its declared type.
 #[wasm_bindgen(unchecked_return_type = "Summary")]
 pub fn summarize(
-    #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] reports: Vec<Uint8Array>,
-    strict: Option<bool>,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] reports: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] strict: JsValue,
 ) -> Result<JsValue, JsValue> {
-    // Each array is copied into wasm memory only when its turn comes.
-    let copies = reports.iter().map(Uint8Array::to_vec);
-    to_js(&summary(copies, strict.unwrap_or(false)))
+    let reports = args::uint8_array_list("reports", &reports)?;
+    let strict = args::optional_bool("strict", &strict)?;
+    // Each array is copied into wasm memory only when its turn comes. A copy that fails (a
+    // detached buffer) stops the summary, and its error is thrown.
+    let mut copy_error = None;
+    let copies = reports.iter().enumerate().map_while(|(index, report)| {
+        args::bytes(&format!("reports[{index}]"), &report)
+            .map_err(|error| copy_error = Some(error))
+            .ok()
+    });
+    let summary = summary(copies, strict);
+    match copy_error {
+        Some(error) => Err(error),
+        None => to_js(&summary),
+    }
 }
 
 /// Returns every code a diagnostic can carry, sorted and without repeats.

@@ -34,6 +34,7 @@ export type DiagnosticCode =
     | "invalid-max-age"
     | "invalid-mode"
     | "invalid-mx"
+    | "invalid-policy-domain"
     | "invalid-rua-host"
     | "invalid-rua-port"
     | "invalid-rua-uri"
@@ -97,6 +98,7 @@ export type DiagnosticCode =
     | "unknown-member"
     | "unknown-policy-type"
     | "unknown-result-type"
+    | "unterminated-multipart"
     | "version-case";
 
 /**

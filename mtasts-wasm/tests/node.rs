@@ -34,7 +34,7 @@ fn keys(object: &JsValue) -> Vec<String> {
 
 #[wasm_bindgen_test]
 fn check_policy_valid_crlf() {
-    let result = check_policy(CRLF_POLICY, None).unwrap();
+    let result = check_policy(CRLF_POLICY.into(), JsValue::UNDEFINED).unwrap();
     assert_eq!(
         to_json(&result),
         json!({
@@ -53,7 +53,7 @@ fn check_policy_valid_crlf() {
 
 #[wasm_bindgen_test]
 fn check_policy_invalid_lists_diagnostics() {
-    let result = check_policy(HEX_MAX_AGE_POLICY, Some(false)).unwrap();
+    let result = check_policy(HEX_MAX_AGE_POLICY.into(), JsValue::FALSE).unwrap();
     assert_eq!(
         to_json(&result),
         json!({
@@ -77,12 +77,12 @@ fn check_policy_invalid_lists_diagnostics() {
 #[wasm_bindgen_test]
 fn check_policy_strict_rejects_warning() {
     let text = "version: STSv1\nmode: testing\nmx: mail.example.com\nmax_age: 604800\n";
-    let lenient = check_policy(text, None).unwrap();
+    let lenient = check_policy(text.into(), JsValue::UNDEFINED).unwrap();
     assert_eq!(get(&lenient, "valid"), JsValue::TRUE);
     let warning = get(&get(&lenient, "diagnostics"), "0");
     assert_eq!(get(&warning, "severity"), "warning");
     assert_eq!(get(&warning, "code"), "testing-mode");
-    let strict = check_policy(text, Some(true)).unwrap();
+    let strict = check_policy(text.into(), JsValue::TRUE).unwrap();
     assert_eq!(get(&strict, "valid"), JsValue::FALSE);
     let error = get(&get(&strict, "diagnostics"), "0");
     assert_eq!(get(&error, "severity"), "error");
@@ -92,7 +92,7 @@ fn check_policy_strict_rejects_warning() {
 
 #[wasm_bindgen_test]
 fn check_policy_extensions_plain_object() {
-    let result = check_policy(EXTENSION_POLICY, None).unwrap();
+    let result = check_policy(EXTENSION_POLICY.into(), JsValue::UNDEFINED).unwrap();
     let extensions = get(&get(&result, "policy"), "extensions");
     assert!(!extensions.is_instance_of::<Map>());
     let prototype = Object::get_prototype_of(&extensions);
@@ -107,7 +107,7 @@ fn check_policy_extensions_plain_object() {
 #[wasm_bindgen_test]
 fn check_sts_record_decodes_pasted_dig_output() {
     let pasted = r#"_mta-sts.example.com. 300 IN TXT "v=STSv1; id=2024" "0101T000000Z""#;
-    let result = check_sts_record(pasted, None).unwrap();
+    let result = check_sts_record(pasted.into(), JsValue::UNDEFINED).unwrap();
     assert_eq!(
         to_json(&result),
         json!({
@@ -135,7 +135,7 @@ fn check_sts_record_decodes_pasted_dig_output() {
 
 #[wasm_bindgen_test]
 fn check_sts_record_plain_invalid() {
-    let result = check_sts_record("v=STSv1; id=2016-08-31", None).unwrap();
+    let result = check_sts_record("v=STSv1; id=2016-08-31".into(), JsValue::UNDEFINED).unwrap();
     let json = to_json(&result);
     assert_eq!(json["valid"], json!(false));
     assert_eq!(json["data"], json!("v=STSv1; id=2016-08-31"));
@@ -147,7 +147,7 @@ fn check_sts_record_plain_invalid() {
 
 #[wasm_bindgen_test]
 fn check_sts_record_strict_rejects_pasted_form() {
-    let result = check_sts_record(r#""v=STSv1; id=1""#, Some(true)).unwrap();
+    let result = check_sts_record(r#""v=STSv1; id=1""#.into(), JsValue::TRUE).unwrap();
     let json = to_json(&result);
     assert_eq!(json["valid"], json!(false));
     assert_eq!(json["diagnostics"][0]["severity"], json!("error"));
@@ -156,24 +156,24 @@ fn check_sts_record_strict_rejects_pasted_form() {
 
 #[wasm_bindgen_test]
 fn match_mx_returns_matching_pattern() {
-    let result = match_mx(CRLF_POLICY, "MX1.example.net.").unwrap();
+    let result = match_mx(CRLF_POLICY.into(), "MX1.example.net.".into()).unwrap();
     assert_eq!(get(&result, "pattern"), "*.example.net");
     assert_eq!(get(&result, "valid"), JsValue::TRUE);
     assert_eq!(keys(&result), ["valid", "diagnostics", "policy", "pattern"]);
-    let literal = match_mx(CRLF_POLICY, "mail.example.com").unwrap();
+    let literal = match_mx(CRLF_POLICY.into(), "mail.example.com".into()).unwrap();
     assert_eq!(get(&literal, "pattern"), "mail.example.com");
 }
 
 #[wasm_bindgen_test]
 fn match_mx_no_match_is_null() {
-    let result = match_mx(CRLF_POLICY, "a.b.example.net").unwrap();
+    let result = match_mx(CRLF_POLICY.into(), "a.b.example.net".into()).unwrap();
     assert!(get(&result, "pattern").is_null());
     assert_eq!(get(&result, "valid"), JsValue::TRUE);
 }
 
 #[wasm_bindgen_test]
 fn match_mx_invalid_policy() {
-    let result = match_mx(HEX_MAX_AGE_POLICY, "mail.example.com").unwrap();
+    let result = match_mx(HEX_MAX_AGE_POLICY.into(), "mail.example.com".into()).unwrap();
     assert_eq!(keys(&result), ["valid", "diagnostics", "pattern"]);
     assert_eq!(get(&result, "valid"), JsValue::FALSE);
     assert!(get(&result, "pattern").is_null());
@@ -185,7 +185,7 @@ fn match_mx_invalid_policy() {
 fn check_tlsrpt_record_decodes_pasted_dig_output() {
     let pasted =
         r#"_smtp._tls.example.com. 300 IN TXT "v=TLSRPTv1\; rua=mailto:tlsrpt@example.com""#;
-    let result = check_tlsrpt_record(pasted, None).unwrap();
+    let result = check_tlsrpt_record(pasted.into(), JsValue::UNDEFINED).unwrap();
     let json = to_json(&result);
     assert_eq!(json["valid"], json!(true));
     assert_eq!(
@@ -202,8 +202,11 @@ fn check_tlsrpt_record_decodes_pasted_dig_output() {
 
 #[wasm_bindgen_test]
 fn check_tlsrpt_record_invalid_has_no_record() {
-    let result =
-        check_tlsrpt_record("v=TLSRPTv1; rua=postmaster@example.com", Some(false)).unwrap();
+    let result = check_tlsrpt_record(
+        "v=TLSRPTv1; rua=postmaster@example.com".into(),
+        JsValue::FALSE,
+    )
+    .unwrap();
     assert_eq!(keys(&result), ["valid", "diagnostics", "data"]);
     let json = to_json(&result);
     assert_eq!(json["valid"], json!(false));
@@ -216,7 +219,11 @@ fn check_tlsrpt_record_invalid_has_no_record() {
 
 #[wasm_bindgen_test]
 fn check_report_json_carries_paths() {
-    let result = check_report(RFC_REPORT.as_bytes(), None).unwrap();
+    let result = check_report(
+        Uint8Array::from(RFC_REPORT.as_bytes()).into(),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     assert_eq!(keys(&result), ["valid", "format", "diagnostics", "report"]);
     let json = to_json(&result);
     assert_eq!(json["valid"], json!(true));
@@ -233,7 +240,7 @@ fn check_report_json_carries_paths() {
 
 #[wasm_bindgen_test]
 fn check_report_email_format_and_headers() {
-    let result = check_report(EMAIL_REPORT, None).unwrap();
+    let result = check_report(Uint8Array::from(EMAIL_REPORT).into(), JsValue::UNDEFINED).unwrap();
     let json = to_json(&result);
     assert_eq!(json["valid"], json!(true));
     assert_eq!(
@@ -260,14 +267,19 @@ fn check_report_email_format_and_headers() {
             ("report", "missing-optional-member")
         ]
     );
-    let strict = to_json(&check_report(EMAIL_REPORT, Some(true)).unwrap());
+    let strict =
+        to_json(&check_report(Uint8Array::from(EMAIL_REPORT).into(), JsValue::TRUE).unwrap());
     assert_eq!(strict["valid"], json!(false));
     assert!(strict.get("report").is_none());
 }
 
 #[wasm_bindgen_test]
 fn check_report_input_error() {
-    let result = check_report(&[0x1f, 0x8b, b'x'], None).unwrap();
+    let result = check_report(
+        Uint8Array::from(&[0x1f, 0x8b, b'x'][..]).into(),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     assert_eq!(keys(&result), ["valid", "format", "error", "diagnostics"]);
     let json = to_json(&result);
     assert_eq!(json["format"], json!(null));
@@ -282,7 +294,7 @@ fn summarize_counts_and_lists_errors() {
         Uint8Array::from(&b"{"[..]),
         Uint8Array::from(RFC_REPORT.as_bytes()),
     ];
-    let result = summarize(reports.to_vec(), None).unwrap();
+    let result = summarize(reports.iter().collect::<Array>().into(), JsValue::UNDEFINED).unwrap();
     assert_eq!(
         keys(&result),
         ["reports", "duplicate_reports", "domains", "errors"]

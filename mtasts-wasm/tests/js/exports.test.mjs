@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 
 const packageDir = process.env.MTASTS_WASM_PKG;
@@ -255,4 +256,184 @@ test("summarize lists unreadable reports by index", () => {
     strict.errors.map((e) => [e.index, e.code]),
     [[0, "submitter-mismatch"]],
   );
+});
+
+/** Asserts that `call` throws a TypeError of this realm with exactly `message`. */
+function assertTypeError(call, message) {
+  assert.throws(call, (error) => {
+    assert.ok(error instanceof TypeError, `expected a TypeError, got ${error}`);
+    assert.equal(error.message, message);
+    return true;
+  });
+}
+
+/** Values that no string parameter accepts, each with the type that the error message names. */
+const wrongValues = [
+  [5, "number"],
+  [{}, "object"],
+  [null, "null"],
+  [undefined, "undefined"],
+  [true, "boolean"],
+  [5n, "bigint"],
+  [Symbol("text"), "symbol"],
+  [["text"], "array"],
+  [new String("text"), "object"],
+  [() => "text", "function"],
+];
+
+test("string parameters reject other types", () => {
+  for (const [value, type] of wrongValues) {
+    assertTypeError(() => mtasts.checkPolicy(value), `text must be a string, got ${type}`);
+    assertTypeError(() => mtasts.checkStsRecord(value), `text must be a string, got ${type}`);
+    assertTypeError(() => mtasts.checkTlsrptRecord(value), `text must be a string, got ${type}`);
+    assertTypeError(
+      () => mtasts.matchMx(value, "mail.example.com"),
+      `policyText must be a string, got ${type}`,
+    );
+    assertTypeError(() => mtasts.matchMx(crlfPolicy, value), `host must be a string, got ${type}`);
+  }
+});
+
+test("bytes parameters reject other types", () => {
+  const wrongBytes = [
+    ...wrongValues,
+    ["text", "string"],
+    [[0x7b, 0x7d], "array"],
+    [new Uint16Array(2), "Uint16Array"],
+    [new Uint8ClampedArray(2), "Uint8ClampedArray"],
+    [new ArrayBuffer(2), "object"],
+    [new DataView(new ArrayBuffer(2)), "object"],
+    // Inherits from Uint8Array.prototype but has no bytes.
+    [Object.create(Uint8Array.prototype), "object"],
+    [new Proxy(new Uint8Array(2), {}), "object"],
+  ];
+  for (const [value, type] of wrongBytes) {
+    assertTypeError(() => mtasts.checkReport(value), `bytes must be a Uint8Array, got ${type}`);
+    assertTypeError(
+      () => mtasts.summarize([new Uint8Array([0x7b]), value]),
+      `reports[1] must be a Uint8Array, got ${type}`,
+    );
+  }
+  for (const [value, type] of wrongValues.filter(([, type]) => type !== "array")) {
+    assertTypeError(
+      () => mtasts.summarize(value),
+      `reports must be an array of Uint8Array, got ${type}`,
+    );
+  }
+  assertTypeError(
+    () => mtasts.summarize(new Uint8Array([0x7b])),
+    "reports must be an array of Uint8Array, got Uint8Array",
+  );
+});
+
+test("strict parameters reject non-booleans", () => {
+  const text = "version: STSv1\nmode: testing\nmx: mail.example.com\nmax_age: 604800\n";
+  const calls = [
+    (strict) => mtasts.checkPolicy(text, strict),
+    (strict) => mtasts.checkStsRecord("v=STSv1; id=1", strict),
+    (strict) => mtasts.checkTlsrptRecord("v=TLSRPTv1; rua=mailto:a@example.com", strict),
+    (strict) => mtasts.checkReport(corpusBytes("report-rfc8460-example.json"), strict),
+    (strict) => mtasts.summarize([corpusBytes("report-rfc8460-example.json")], strict),
+  ];
+  const wrongStrict = wrongValues.filter(
+    ([value]) => value !== null && value !== undefined && typeof value !== "boolean",
+  );
+  for (const call of calls) {
+    for (const [value, type] of [...wrongStrict, ["true", "string"], [1, "number"]]) {
+      assertTypeError(() => call(value), `strict must be a boolean, got ${type}`);
+    }
+  }
+  assert.equal(mtasts.checkPolicy(text, null).valid, true);
+  assert.equal(mtasts.checkPolicy(text, undefined).valid, true);
+  assert.equal(mtasts.checkPolicy(text, true).valid, false);
+});
+
+test("diagnosticCodes ignores arguments", () => {
+  const codes = mtasts.diagnosticCodes();
+  for (const [value] of wrongValues) {
+    assert.deepEqual(mtasts.diagnosticCodes(value), codes);
+  }
+});
+
+test("checkReport copies Uint8Array from any realm", () => {
+  const bytes = corpusBytes("report-rfc8460-example.json");
+  const expected = mtasts.checkReport(bytes);
+  assert.equal(expected.valid, true);
+  // A Uint8Array of another realm, such as one made in an iframe or a `vm` context.
+  const foreign = runInNewContext("new Uint8Array(length)", { length: bytes.length });
+  foreign.set(bytes);
+  assert.equal(foreign instanceof Uint8Array, false);
+  assert.deepEqual(mtasts.checkReport(foreign), expected);
+  assert.deepEqual(mtasts.checkReport(Buffer.from(bytes)), expected);
+  // A view into a larger buffer passes only its own bytes.
+  const padded = new Uint8Array(bytes.length + 8);
+  padded.set(bytes, 4);
+  assert.deepEqual(mtasts.checkReport(padded.subarray(4, 4 + bytes.length)), expected);
+  // A redefined `length` property does not change how many bytes are read.
+  const lying = new Uint8Array(bytes);
+  Object.defineProperty(lying, "length", { value: 2 ** 31 });
+  assert.deepEqual(mtasts.checkReport(lying), expected);
+  assert.deepEqual(mtasts.summarize([lying]), mtasts.summarize([bytes]));
+});
+
+test("exceptions of argument objects propagate", () => {
+  const detached = new Uint8Array([0x7b, 0x7d]);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  assert.throws(() => mtasts.checkReport(detached), TypeError);
+  assert.throws(() => mtasts.summarize([new Uint8Array([0x7b]), detached]), TypeError);
+
+  const trapped = new Proxy([new Uint8Array([0x7b])], {
+    get(target, key, receiver) {
+      if (key === "0") {
+        throw new RangeError("element 0 is unavailable");
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  assert.throws(() => mtasts.summarize(trapped), {
+    name: "RangeError",
+    message: "element 0 is unavailable",
+  });
+
+  const { proxy: revoked, revoke } = Proxy.revocable([], {});
+  revoke();
+  assert.throws(() => mtasts.summarize(revoked), TypeError);
+  assertTypeError(() => mtasts.checkPolicy(revoked), "text must be a string, got object");
+  assertTypeError(() => mtasts.checkReport(revoked), "bytes must be a Uint8Array, got object");
+
+  // The module still works after every exception above.
+  assert.equal(mtasts.checkPolicy(crlfPolicy).valid, true);
+  assert.equal(mtasts.summarize([new Uint8Array([0x7b])]).errors[0].index, 0);
+});
+
+test("wrong types leave the module usable", () => {
+  // The sequence that crashed Node.js 20 with SIGSEGV when the exports took &str.
+  const longHost = "a".repeat(70000) + ".example.com";
+  const expectedPolicy = mtasts.checkPolicy(crlfPolicy);
+  assert.equal(expectedPolicy.valid, true);
+  for (let round = 0; round < 20; round++) {
+    assert.deepEqual(mtasts.checkPolicy(crlfPolicy), expectedPolicy, `round ${round}`);
+    assertTypeError(() => mtasts.checkPolicy(5), "text must be a string, got number");
+    assert.deepEqual(mtasts.checkPolicy(crlfPolicy), expectedPolicy, `round ${round}`);
+    const long = mtasts.matchMx(crlfPolicy, longHost);
+    assert.equal(long.valid, true);
+    assert.equal(long.pattern, null);
+    assertTypeError(() => mtasts.matchMx(crlfPolicy, 5), "host must be a string, got number");
+  }
+  assert.deepEqual(mtasts.checkPolicy(crlfPolicy), {
+    valid: true,
+    diagnostics: [],
+    policy: {
+      version: "STSv1",
+      mode: "enforce",
+      max_age: 604800,
+      mx: ["mail.example.com", "*.example.net"],
+      extensions: {},
+    },
+  });
+  assert.equal(mtasts.matchMx(crlfPolicy, "mx1.example.net.").pattern, "*.example.net");
+  assert.equal(mtasts.matchMx(crlfPolicy, "mail.example.com").pattern, "mail.example.com");
+  assert.equal(mtasts.checkStsRecord("v=STSv1; id=20240101").valid, true);
+  const report = mtasts.checkReport(corpusBytes("report-rfc8460-example.json"));
+  assert.equal(report.report["organization-name"], "Company-X");
 });
