@@ -106,6 +106,7 @@ _RuaCode = Literal[
     "invalid-rua-port",
     "invalid-mailto-address",
     "mailto-trailing-dot",
+    "mailto-ip-domain",
     "mailto-header-fields",
     "rua-missing-host",
     "invalid-rua-host",

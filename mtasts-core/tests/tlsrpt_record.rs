@@ -826,6 +826,32 @@ fn mailto_trailing_dot_is_a_warning() {
     assert_eq!(encoded, [(W, "mailto-trailing-dot", 1, 42, 41, 44)]);
 }
 
+/// RFC 5321 §4.1.3 writes an IP address as a literal in brackets, and RFC 3696 §2 rules out an
+/// all-numeric top-level domain, so an IPv4 address written as a domain gets a warning.
+#[test]
+fn mailto_ip_domain_is_a_warning() {
+    let (rua, _, warnings) = accepted("v=TLSRPTv1; rua=mailto:u@192.0.2.1");
+    assert_eq!(rua, ["mailto:u@192.0.2.1"]);
+    assert_eq!(warnings, [(W, "mailto-ip-domain", 1, 24, 23, 34)]);
+    assert_eq!(
+        rejected_strictly("v=TLSRPTv1; rua=mailto:u@192.0.2.1"),
+        [(E, "mailto-ip-domain", 1, 24, 23, 34)]
+    );
+    let parsed = TlsRptRecord::parse("v=TLSRPTv1; rua=mailto:u@192.0.2.1").unwrap();
+    assert_eq!(
+        parsed.warnings[0].message(),
+        "mailto address \"u@192.0.2.1\" has an IP address in place of a domain"
+    );
+    assert_eq!(
+        parsed.warnings[0].hint(),
+        "use a domain name, or the address literal [192.0.2.1] written as %5B192.0.2.1%5D"
+    );
+    let (_, _, literal) = accepted("v=TLSRPTv1; rua=mailto:u@%5B192.0.2.1%5D");
+    assert_eq!(literal, []);
+    let (_, _, numeric_label) = accepted("v=TLSRPTv1; rua=mailto:u@mx1.example.com");
+    assert_eq!(numeric_label, []);
+}
+
 #[test]
 fn mailto_header_fields_are_dropped_with_a_warning() {
     let parsed =

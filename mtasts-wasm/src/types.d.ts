@@ -44,6 +44,7 @@ export type DiagnosticCode =
     | "json-array-in-string"
     | "leading-whitespace"
     | "mailto-header-fields"
+    | "mailto-ip-domain"
     | "mailto-trailing-dot"
     | "max-age-clamped"
     | "max-age-short"

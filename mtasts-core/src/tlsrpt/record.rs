@@ -228,8 +228,12 @@ fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
     if at == 0 || previous == b'.' {
         return None;
     }
-    // A lower-case LDH domain, then the end of the record or `;` and whitespace.
+    // A lower-case LDH domain, then the end of the record or `;` and whitespace. A domain
+    // ending in a digit may be an IPv4 address, which gets a warning from the full parser.
     let end = at + 1 + domain::lowercase_domain_prefix(&rest[at + 1..])?;
+    if rest[end - 1].is_ascii_digit() {
+        return None;
+    }
     let (address, tail) = rest.split_at(end);
     match tail {
         [] => {}
@@ -334,6 +338,8 @@ mod tests {
             "v=TLSRPTv1; rua=mailto:tlsrpt@example.com; ext=1",
             "v=TLSRPTv1 ; rua=mailto:tlsrpt@example.com",
             "v=TLSRPTv1; rua=mailto:%74lsrpt@example.com",
+            "v=TLSRPTv1; rua=mailto:u@1.2.3.4",
+            "v=TLSRPTv1; rua=mailto:u@mx1.example.com",
         ];
         for case in cases {
             let full = parse_full(case.as_bytes(), ParseOptions::default());
@@ -352,6 +358,7 @@ mod tests {
         }
         assert!(fast_mailto_record(cases[0].as_bytes()).is_some());
         assert!(fast_mailto_record(cases[5].as_bytes()).is_none());
+        assert!(fast_mailto_record(cases[13].as_bytes()).is_none());
     }
 
     use super::*;

@@ -179,6 +179,16 @@ pub enum RuaIssue {
         /// The address after percent-decoding.
         address: String,
     },
+    /// A `mailto` address whose domain is an IPv4 address written as a name. RFC 5321 §4.1.3
+    /// writes an address as a literal in brackets, and no top-level domain is all digits, so
+    /// mail to it cannot be delivered.
+    #[error("mailto address {address:?} has an IP address in place of a domain")]
+    MailtoIpDomain {
+        /// The address after percent-decoding.
+        address: String,
+        /// The IP address as written.
+        ip: String,
+    },
     /// Header fields after the address of a `mailto` URI, which are ignored.
     #[error("mailto header fields {fields:?} are ignored")]
     MailtoHeaderFields {
@@ -211,6 +221,7 @@ crate::codes::issue_codes! {
         RuaIssue::InvalidPort { .. } => "invalid-rua-port",
         RuaIssue::InvalidMailtoAddress { .. } => "invalid-mailto-address",
         RuaIssue::MailtoTrailingDot { .. } => "mailto-trailing-dot",
+        RuaIssue::MailtoIpDomain { .. } => "mailto-ip-domain",
         RuaIssue::MailtoHeaderFields { .. } => "mailto-header-fields",
         RuaIssue::MissingHost { .. } => "rua-missing-host",
         RuaIssue::InvalidHost { .. } => "invalid-rua-host",
@@ -221,7 +232,9 @@ impl RuaIssue {
     pub(crate) fn is_warning(&self) -> bool {
         matches!(
             self,
-            RuaIssue::MailtoTrailingDot { .. } | RuaIssue::MailtoHeaderFields { .. }
+            RuaIssue::MailtoTrailingDot { .. }
+                | RuaIssue::MailtoIpDomain { .. }
+                | RuaIssue::MailtoHeaderFields { .. }
         )
     }
 
@@ -261,6 +274,10 @@ impl RuaIssue {
                 address.strip_suffix('.').unwrap_or(address)
             )
             .into(),
+            RuaIssue::MailtoIpDomain { ip, .. } => {
+                format!("use a domain name, or the address literal [{ip}] written as %5B{ip}%5D")
+                    .into()
+            }
             RuaIssue::MailtoHeaderFields { fields } => format!(
                 "remove {fields:?}, because reporters write their own subject and header fields"
             )
@@ -527,6 +544,17 @@ impl Uri<'_> {
                 address: address.clone(),
             };
             diagnostics.push(issue, self.span(to_end - dot_length, to_end));
+        }
+        let ip_domain = address
+            .rsplit_once('@')
+            .map(|(_, domain)| domain.strip_suffix('.').unwrap_or(domain))
+            .filter(|domain| domain.parse::<std::net::Ipv4Addr>().is_ok());
+        if let Some(ip) = ip_domain {
+            let issue = RuaIssue::MailtoIpDomain {
+                ip: ip.to_owned(),
+                address: address.clone(),
+            };
+            diagnostics.push(issue, address_span);
         }
         if !fields.is_empty() {
             let issue = RuaIssue::MailtoHeaderFields {
