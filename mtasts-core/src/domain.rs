@@ -166,6 +166,12 @@ pub(crate) fn scan_ldh(bytes: &[u8]) -> Result<bool, DomainError> {
     Ok(has_uppercase)
 }
 
+/// Returns `true` when `name` is an IPv4 address in dotted-decimal form, which a host name field
+/// should not contain: no top-level domain is all digits (RFC 3696 §2).
+pub(crate) fn is_ipv4_text(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_digit()) && name.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
 /// Returns `true` when `name` is a valid `Domain` written in lower case: exactly the names for
 /// which [`scan_ldh`] returns `Ok(false)`. It returns a plain `bool` and builds no error, which
 /// makes it the cheap first check for the common, valid, lower-case name.

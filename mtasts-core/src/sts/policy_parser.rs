@@ -30,7 +30,6 @@
 //! sender that drops it could reject mail for a host the domain meant to allow.
 
 use std::borrow::Cow;
-use std::net::Ipv4Addr;
 
 use nom::IResult;
 use nom::bytes::complete::{take_till, take_while};
@@ -38,7 +37,7 @@ use nom::character::complete::char;
 use smallvec::SmallVec;
 
 use crate::diagnostic::{Diagnostics, ParseError, ParseOptions, Parsed, Span};
-use crate::domain::DomainError;
+use crate::domain::{self, DomainError};
 use crate::sts::mx_overlap::{MxSeen, Overlap};
 use crate::sts::pattern::{MxPattern, PatternError};
 use crate::sts::policy::{self, KNOWN_FIELDS, MAX_MAX_AGE, MAX_POLICY_SIZE, Mode, Policy};
@@ -1016,7 +1015,7 @@ pub(crate) fn lint_mx_value(pattern: &MxPattern) -> bool {
 
 /// Returns `true` for a literal pattern (given as text) that parses as an IPv4 address.
 fn looks_like_ip(pattern: &str) -> bool {
-    pattern.starts_with(|c: char| c.is_ascii_digit()) && pattern.parse::<Ipv4Addr>().is_ok()
+    domain::is_ipv4_text(pattern)
 }
 
 /// Returns `true` for a wildcard pattern (given as text) whose domain is a public suffix, such

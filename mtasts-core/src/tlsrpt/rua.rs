@@ -548,7 +548,7 @@ impl Uri<'_> {
         let ip_domain = address
             .rsplit_once('@')
             .map(|(_, domain)| domain.strip_suffix('.').unwrap_or(domain))
-            .filter(|domain| domain.parse::<std::net::Ipv4Addr>().is_ok());
+            .filter(|name| domain::is_ipv4_text(name));
         if let Some(ip) = ip_domain {
             let issue = RuaIssue::MailtoIpDomain {
                 ip: ip.to_owned(),
