@@ -624,8 +624,9 @@ fn fifo_in_directory_is_skipped() {
     let dir = scratch_dir("fifo");
     write(&dir.join("a.json"), report_a().to_string().as_bytes());
     let fifo = dir.join("pipe.json");
-    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
-    assert!(made.success());
+    let mkfifo = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(mkfifo.success());
+
     let mut child = Command::new(env!("CARGO_BIN_EXE_mtasts"))
         .args(["report", "summarize"])
         .arg(&dir)
@@ -634,6 +635,7 @@ fn fifo_in_directory_is_skipped() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+
     // Opening the FIFO for reading would block until a writer comes, so a run that has not
     // ended after ten seconds has tried to read it.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -644,6 +646,7 @@ fn fifo_in_directory_is_skipped() {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(

@@ -1,12 +1,13 @@
 //! Reading IP addresses from report text faster than `str::parse`, with the same result.
 //!
-//! A large TLS-RPT report contains two addresses in almost every failure detail, and the
-//! standard library's parser, written for every form at once, took a sixth of the
-//! instructions of reading such a report (counted with callgrind on the 1 MB benchmark). The readers here handle the forms reporters write, dotted-quad IPv4
-//! and IPv6 made of hexadecimal groups, and leave anything else to `str::parse`: an IPv6
-//! address with an embedded IPv4 part, and every text that is not an address. Whatever they
-//! return is what `str::parse::<IpAddr>` returns for the same text; a property test checks
-//! that.
+//! A large TLS-RPT report contains two addresses in almost every failure detail. The standard
+//! library's parser, written for every form at once, took a sixth of the instructions of
+//! reading such a report (counted with callgrind on the 1 MB benchmark).
+//!
+//! The readers here handle the forms reporters write, dotted-quad IPv4 and IPv6 made of
+//! hexadecimal groups, and leave anything else to `str::parse`: an IPv6 address with an
+//! embedded IPv4 part, and every text that is not an address. Whatever they return is what
+//! `str::parse::<IpAddr>` returns for the same text, which a property test checks.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

@@ -110,7 +110,7 @@ proptest! {
 /// The input on which the generator once produced the extension `K` twice, which
 /// `push_extension` rightly refuses; a policy with one `K` survives LF text.
 #[test]
-fn policy_with_single_letter_extension_roundtrips_through_lf_text() {
+fn single_letter_extension_lf_roundtrip() {
     let mut policy = Policy::new(Mode::None, 0, Vec::new()).unwrap();
     policy.push_extension("K", "v").unwrap();
     assert_eq!(

@@ -894,7 +894,7 @@ fn one_line_warnings_linear_time() {
 }
 
 /// RFC 2046 §5.1.1: a multipart body ends with `--boundary--`. Without it the MIME reader may
-/// leave the last part undecoded, so the message gets a warning that says why the part
+/// leave the last part undecoded, so the message gets a warning that explains why the part
 /// looks wrong.
 #[test]
 fn email_without_closing_boundary_warns() {

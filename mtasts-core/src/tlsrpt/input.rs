@@ -151,12 +151,12 @@ fn found_list(media_types: &[String]) -> String {
     if media_types.is_empty() {
         return "no parts".to_owned();
     }
-    let shown = &media_types[..media_types.len().min(LISTED_MEDIA_TYPES)];
-    let more = media_types.len() - shown.len();
+    let listed = &media_types[..media_types.len().min(LISTED_MEDIA_TYPES)];
+    let more = media_types.len() - listed.len();
     if more == 0 {
-        shown.join(", ")
+        listed.join(", ")
     } else {
-        format!("{} and {more} more parts", shown.join(", "))
+        format!("{} and {more} more parts", listed.join(", "))
     }
 }
 
