@@ -7,6 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debug information and incremental caches take much of a build's disk space, and a CI
+# machine once ran out of disk in the middle of the Rust tests (this halves the peak, from
+# 6.0 GB to 3.2 GB). Line tables still give file and line numbers in panic backtraces. A
+# caller's own settings win.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
+export CARGO_PROFILE_TEST_DEBUG="${CARGO_PROFILE_TEST_DEBUG:-line-tables-only}"
+
 step() {
     printf '\n==> %s\n' "$*"
 }
