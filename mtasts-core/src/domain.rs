@@ -169,7 +169,8 @@ pub(crate) fn scan_ldh(bytes: &[u8]) -> Result<bool, DomainError> {
 /// Returns `true` when `name` is an IPv4 address in dotted-decimal form, which a host name field
 /// should not contain: no top-level domain is all digits (RFC 3696 §2).
 pub(crate) fn is_ipv4_text(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_digit()) && name.parse::<std::net::Ipv4Addr>().is_ok()
+    name.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && name.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 /// Returns `true` when `name` is a valid `Domain` written in lower case: exactly the names for

@@ -17,7 +17,7 @@ use crate::sts::pattern::MxPattern;
 
 /// Number of earlier patterns from which pairs are compared by their hashes first. Below it,
 /// hashing costs more than comparing the texts.
-const HASH_FROM: usize = 8;
+pub(crate) const HASH_FROM: usize = 8;
 
 /// Number of earlier patterns from which hash maps replace the pairwise comparison.
 const INDEX_FROM: usize = 128;
@@ -94,6 +94,44 @@ fn short_hash(bytes: &[u8]) -> u64 {
         .rev()
         .fold(0, |word, &b| (word << 8) | u64::from(b));
     mix(hash, last)
+}
+
+/// A pattern's text and the name it relates to, for the policy fast path, which compares
+/// its first [`HASH_FROM`] patterns as slices of the policy text.
+#[derive(Clone, Copy)]
+pub(crate) struct PatternText<'a> {
+    text: &'a str,
+    /// A wildcard's domain, a literal's parent, or `None` for a literal of one label.
+    related: Option<&'a str>,
+    wildcard: bool,
+}
+
+impl<'a> PatternText<'a> {
+    /// Describes the valid pattern `text`.
+    pub(crate) fn new(text: &'a str) -> PatternText<'a> {
+        match text.strip_prefix("*.") {
+            Some(domain) => PatternText {
+                text,
+                related: Some(domain),
+                wildcard: true,
+            },
+            None => PatternText {
+                text,
+                related: text
+                    .bytes()
+                    .position(|b| b == b'.')
+                    .and_then(|dot| text.get(dot + 1..)),
+                wildcard: false,
+            },
+        }
+    }
+
+    /// Returns `true` when the pattern repeats `earlier`, or when one of the two is a wildcard
+    /// that matches the other: what [`MxSeen::check`] reports as an overlap.
+    pub(crate) fn clashes_with(&self, earlier: &PatternText<'_>) -> bool {
+        self.text == earlier.text
+            || (self.wildcard != earlier.wildcard && self.related == earlier.related)
+    }
 }
 
 #[derive(Default)]

@@ -13,7 +13,7 @@
 use smallvec::SmallVec;
 
 use crate::domain;
-use crate::sts::mx_overlap::MxSeen;
+use crate::sts::mx_overlap::{HASH_FROM, MxSeen, PatternText};
 use crate::sts::pattern::MxPattern;
 use crate::sts::policy::{MAX_MAX_AGE, MAX_POLICY_SIZE, Mode, Policy};
 use crate::sts::policy_parser::{SECONDS_PER_DAY, lint_mx_value};
@@ -26,11 +26,15 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
     if body.len() > MAX_POLICY_SIZE {
         return None;
     }
+    // One check of the whole body, which lets `mx` values be sliced from it as text.
+    let text = std::str::from_utf8(body).ok()?;
     let mut version = false;
     let mut mode = None;
     let mut max_age = None;
     let mut mx: SmallVec<[MxPattern; 2]> = SmallVec::new();
-    let mut seen = MxSeen::default();
+    // The first patterns are compared as text, and the rest through `MxSeen`.
+    let mut first: SmallVec<[PatternText<'_>; HASH_FROM]> = SmallVec::new();
+    let mut seen: Option<MxSeen> = None;
     let mut rest = body;
     while !rest.is_empty() {
         let (field, value) = known_field(rest)?;
@@ -56,8 +60,17 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
                 after
             }
             Field::Mx => {
-                let (pattern, after) = mx_value(value)?;
-                if lint_mx_value(&pattern) || seen.check(&mx, &pattern).is_some() {
+                let (pattern, pattern_text, after) = mx_value(text, value)?;
+                if lint_mx_value(&pattern) {
+                    return None;
+                }
+                if mx.len() < HASH_FROM {
+                    let new = PatternText::new(pattern_text);
+                    if first.iter().any(|earlier| new.clashes_with(earlier)) {
+                        return None;
+                    }
+                    first.push(new);
+                } else if seen.get_or_insert_default().check(&mx, &pattern).is_some() {
                     return None;
                 }
                 mx.push(pattern);
@@ -96,23 +109,41 @@ enum Field {
 /// and the rest of the input after the `:`. Anything else (an extension, a name in another
 /// letter case, whitespace before `:`) is left to the full parser.
 fn known_field(line: &[u8]) -> Option<(Field, &[u8])> {
-    match line {
-        [b'm', b'x', b':', rest @ ..] => Some((Field::Mx, rest)),
-        [b'm', b'o', b'd', b'e', b':', rest @ ..] => Some((Field::Mode, rest)),
-        [b'm', b'a', b'x', b'_', b'a', b'g', b'e', b':', rest @ ..] => Some((Field::MaxAge, rest)),
-        [b'v', b'e', b'r', b's', b'i', b'o', b'n', b':', rest @ ..] => Some((Field::Version, rest)),
+    // Two of the names with their `:` are eight bytes long, and the other two fit in four, so
+    // each is one comparison of a machine word.
+    const VERSION: u64 = u64::from_le_bytes(*b"version:");
+    const MAX_AGE: u64 = u64::from_le_bytes(*b"max_age:");
+    const MODE: u32 = u32::from_le_bytes(*b"mode");
+    const MX: u32 = u32::from_le_bytes(*b"mx:\0");
+    const THREE_BYTES: u32 = u32::from_le_bytes([0xFF, 0xFF, 0xFF, 0]);
+    let head = u32::from_le_bytes(*line.first_chunk::<4>()?);
+    if head & THREE_BYTES == MX {
+        return Some((Field::Mx, line.get(3..)?));
+    }
+    if head == MODE {
+        return line.strip_prefix(b"mode:").map(|rest| (Field::Mode, rest));
+    }
+    let (name, rest) = line.split_first_chunk::<8>()?;
+    match u64::from_le_bytes(*name) {
+        VERSION => Some((Field::Version, rest)),
+        MAX_AGE => Some((Field::MaxAge, rest)),
         _ => None,
     }
 }
 
-/// Reads an `mx` value at the start of `input`: a lower-case host name, or `*.` and one, up
-/// to the first byte that cannot be part of it. Returns the pattern and the input after it.
-fn mx_value(input: &[u8]) -> Option<(MxPattern, &[u8])> {
+/// Reads an `mx` value at the start of `input`, a part of `body` that runs to its end: a
+/// lower-case host name, or `*.` and one, up to the first byte that cannot be part of it.
+/// Returns the pattern, its text in `body` and the input after it.
+fn mx_value<'b, 'a>(body: &'b str, input: &'a [u8]) -> Option<(MxPattern, &'b str, &'a [u8])> {
     let prefix = if input.starts_with(b"*.") { 2 } else { 0 };
     let length = prefix + domain::lowercase_domain_prefix(input.get(prefix..)?)?;
-    let (text, after) = input.split_at_checked(length)?;
-    let text = std::str::from_utf8(text).ok()?;
-    Some((MxPattern::from_lowercase_domain(text), after))
+    let start = body.len() - input.len();
+    let text = body.get(start..start + length)?;
+    Some((
+        MxPattern::from_lowercase_domain(text),
+        text,
+        input.get(length..)?,
+    ))
 }
 
 /// Returns `input` without the whitespace at its start.
@@ -196,6 +227,31 @@ mod tests {
             fast("version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 31557600")
                 .is_some()
         );
+    }
+
+    /// The first eight patterns are compared as text, and later ones through `MxSeen`: an
+    /// overlap is found on either side of that switch.
+    #[test]
+    fn declines_overlaps_before_and_after_eight_patterns() {
+        let head = "version: STSv1\nmode: enforce\nmax_age: 604800\n";
+        let eight: String = (0..8).map(|i| format!("mx: mx{i}.example\n")).collect();
+        let clean = fast(&format!("{head}{eight}mx: *.other.example\nmx: mx.other\n")).unwrap();
+        assert_eq!(clean.mx().len(), 10);
+        let cases = [
+            format!("{head}mx: a.example\nmx: a.example\n"),
+            format!("{head}mx: a.example\nmx: *.example\n"),
+            format!("{head}mx: *.example\nmx: a.example\n"),
+            format!("{head}{eight}mx: mx0.example\n"),
+            format!("{head}{eight}mx: *.example\n"),
+            format!("{head}mx: *.example\n{eight}"),
+        ];
+        for case in cases {
+            assert_eq!(parse_clean(case.as_bytes()), None, "{case:?}");
+            assert!(
+                parse_full(case.as_bytes(), ParseOptions::STRICT).is_err(),
+                "{case:?}"
+            );
+        }
     }
 
     #[test]

@@ -211,22 +211,22 @@ fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
     let rest = data.strip_prefix(b"v=TLSRPTv1;")?;
     let spaces = rest.iter().take_while(|&&b| txt::is_wsp(b)).count();
     let rest = rest[spaces..].strip_prefix(b"rua=mailto:")?;
-    // A dot-atom of lower-case letters, digits and `_+-`, then `@`.
+    // A dot-atom of lower-case letters, digits and `_+-`, then `@`: atoms that are not empty,
+    // each followed by `.` or by the `@`.
     let mut at = 0;
-    let mut previous = b'.';
     loop {
-        let byte = *rest.get(at)?;
-        if byte == b'@' {
-            break;
+        let start = at;
+        while rest.get(at).is_some_and(|&b| IS_PLAIN_ATOM[usize::from(b)]) {
+            at += 1;
         }
-        if !IS_PLAIN_LOCAL[usize::from(byte)] || (byte == b'.' && previous == b'.') {
+        if at == start {
             return None;
         }
-        previous = byte;
-        at += 1;
-    }
-    if at == 0 || previous == b'.' {
-        return None;
+        match rest.get(at)? {
+            b'.' => at += 1,
+            b'@' => break,
+            _ => return None,
+        }
     }
     // A lower-case LDH domain, then the end of the record or `;` and whitespace. A domain
     // ending in a digit may be an IPv4 address, which gets a warning from the full parser.
@@ -243,14 +243,14 @@ fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
     CompactString::from_utf8(address).ok()
 }
 
-/// The characters of a plain local part, indexed by byte value.
-static IS_PLAIN_LOCAL: [bool; 256] = {
+/// The characters of an atom of a plain local part, indexed by byte value.
+static IS_PLAIN_ATOM: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
         let b = byte as u8;
         table[byte] =
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'+' | b'-');
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'+' | b'-');
         byte += 1;
     }
     table
