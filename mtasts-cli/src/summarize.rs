@@ -35,7 +35,9 @@ CSV output has one row per policy domain, policy type, day and result type, with
 policy_domain,policy_type,date,successful_sessions,failed_sessions,failure_rate,result_type,\
 result_type_failed_sessions
 A day without failure details has one row with the last two fields empty. failure_rate is \
-failed / (successful + failed), empty when there was no session. Lines end in CRLF (RFC 4180).
+failed / (successful + failed), empty when there was no session. Lines end in CRLF (RFC 4180). \
+A text field that starts with =, +, -, @, a tab or a carriage return gets a ' in front, so that \
+a spreadsheet does not run it as a formula.
 
 Exit status: 0 when every file was read as a valid report, 1 when a file could not be read or \
 holds an invalid report (each is listed on standard error, and the others are still \

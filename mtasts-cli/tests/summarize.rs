@@ -432,6 +432,22 @@ fn corpus_reports_summary() {
     );
 }
 
+/// A spreadsheet would run a cell that starts with `=` as a formula, and a reporter may send
+/// any result type.
+#[test]
+fn csv_makes_formula_text_inert() {
+    let dir = scratch_dir("formula");
+    let mut report = report_a();
+    report["policies"][0]["failure-details"][0]["result-type"] = json!("=HYPERLINK(\"x\")");
+    let file = write(&dir.join("a.json"), report.to_string().as_bytes());
+    let output = summarize(&["--csv"], &[file]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output).lines().nth(2),
+        Some("example.com,sts,2024-06-01,6,4,0.4,\"'=HYPERLINK(\"\"x\"\")\",1")
+    );
+}
+
 #[test]
 fn email_report_is_read_and_deduplicated() {
     // The e-mail carries the same report as report-google-no-policy-found.json. `lines` drops

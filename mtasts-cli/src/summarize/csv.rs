@@ -18,16 +18,17 @@ pub(super) const HEADER: [&str; 8] = [
 /// Formats the aggregate as CSV with CRLF line ends. Each day repeats its session counts on
 /// every result type row, and a day without failure details gets one row whose last two
 /// fields are empty. A missing policy domain and an undefined failure rate are empty fields.
+/// Text from the reports goes through [`inert_text`].
 pub(super) fn render(aggregate: &Aggregate) -> String {
     let mut out = String::new();
     push_row(&mut out, HEADER.iter().map(|field| field.to_string()));
     for domain in &aggregate.domains {
-        let policy_domain = domain.policy_domain.clone().unwrap_or_default();
-        let policy_type = domain.policy_type.as_str();
+        let policy_domain = inert_text(domain.policy_domain.as_deref().unwrap_or_default());
+        let policy_type = inert_text(domain.policy_type.as_str());
         for day in &domain.days {
             let day_fields = [
                 policy_domain.clone(),
-                policy_type.to_owned(),
+                policy_type.clone(),
                 day.date.to_string(),
                 day.counts.successful_sessions.to_string(),
                 day.counts.failed_sessions.to_string(),
@@ -39,7 +40,7 @@ pub(super) fn render(aggregate: &Aggregate) -> String {
             }
             for result in &day.counts.result_types {
                 let result_fields = [
-                    result.result_type.as_str().to_owned(),
+                    inert_text(result.result_type.as_str()),
                     result.failed_sessions.to_string(),
                 ];
                 push_row(&mut out, day_fields.iter().cloned().chain(result_fields));
@@ -55,6 +56,17 @@ fn failure_rate(counts: &Counts) -> String {
     counts
         .failure_rate()
         .map_or(String::new(), |rate| rate.to_string())
+}
+
+/// Returns a text field from a report with `'` in front when it starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return. A spreadsheet program would run such a cell as a formula, and a
+/// reporter chooses unknown policy and result types freely.
+fn inert_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
@@ -87,6 +99,19 @@ mod tests {
         let mut out = String::new();
         push_field(&mut out, text);
         out
+    }
+
+    #[test]
+    fn formula_text_is_made_inert() {
+        assert_eq!(inert_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(inert_text("+1"), "'+1");
+        assert_eq!(inert_text("-1"), "'-1");
+        assert_eq!(inert_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert_text("\tx"), "'\tx");
+        assert_eq!(inert_text("\rx"), "'\rx");
+        assert_eq!(inert_text("certificate-expired"), "certificate-expired");
+        assert_eq!(inert_text("a=b"), "a=b");
+        assert_eq!(inert_text(""), "");
     }
 
     #[test]
