@@ -539,6 +539,65 @@ fn counts_saturate_instead_of_overflowing() {
     assert_eq!(total.successful_sessions, u64::MAX);
 }
 
+/// The total adds up every breakdown of the day rows, key by key, and saturates across days as
+/// it does within one.
+#[test]
+fn total_adds_up_the_days_key_by_key() {
+    let detail = |result_type: &str, host: &str, count: u64| {
+        json!({
+            "result-type": result_type,
+            "sending-mta-ip": "192.0.2.1",
+            "receiving-mx-hostname": host,
+            "failed-session-count": count,
+        })
+    };
+
+    let monday = sts_report(
+        "Reporter",
+        "r1",
+        "2024-03-04T00:00:00Z",
+        &["*.mx.example.com"],
+        (u64::MAX - 1, 3),
+        json!([
+            detail("certificate-expired", "a.mx.example.com", 1),
+            detail("starttls-not-supported", "backup.example.net", 2),
+        ]),
+    );
+    let tuesday = sts_report(
+        "Reporter",
+        "r2",
+        "2024-03-05T00:00:00Z",
+        &["*.mx.example.com"],
+        (5, 4),
+        json!([detail("certificate-expired", "backup.example.net", 4)]),
+    );
+
+    let aggregate = aggregate_of(&[monday, tuesday]);
+    let group = group(&aggregate, Some("example.com"), PolicyType::Sts);
+    assert_eq!(group.days.len(), 2);
+
+    let total = &group.total;
+    assert_eq!(total.successful_sessions, u64::MAX);
+    assert_eq!(total.failed_sessions, 7);
+    assert_eq!(
+        result_types(total),
+        [("certificate-expired", 5), ("starttls-not-supported", 2)]
+    );
+    assert_eq!(
+        mx_hosts(&total.mx_hosts),
+        [
+            (Some("backup.example.net"), 6),
+            (Some("a.mx.example.com"), 1)
+        ]
+    );
+    assert_eq!(
+        mx_hosts(&total.uncovered_mx_hosts),
+        [(Some("backup.example.net"), 6)]
+    );
+    assert_eq!(sending_ips(total), [(Some("192.0.2.1".to_owned()), 7)]);
+    assert_eq!(organizations(total), [("Reporter", u64::MAX, 7)]);
+}
+
 #[test]
 fn day_is_the_utc_date_of_the_start() {
     let late = sts_report(

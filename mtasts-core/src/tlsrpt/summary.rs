@@ -14,7 +14,8 @@
 //! would count those sessions twice. The Microsoft report in the test corpus lists 7 successful
 //! sessions under each. Policy domains are compared without letter
 //! case and without one trailing dot. Within a group, counts are kept per UTC day of the
-//! report's `start-datetime` and in a total over all days.
+//! report's `start-datetime`, and the total over all days is added up from them when the
+//! summary is built.
 //!
 //! # Where each count comes from
 //!
@@ -102,7 +103,7 @@ pub struct KeyCounts {
     /// Day rows over all groups.
     pub days: usize,
     /// Entries of every breakdown (result types, MX hosts, organisations, IPs, uncovered and
-    /// unchecked hosts, invalid patterns), summed over every day row and group total.
+    /// unchecked hosts, invalid patterns), summed over every day row.
     pub breakdown_entries: usize,
 }
 
@@ -114,10 +115,21 @@ struct GroupKey {
     policy_type: PolicyType,
 }
 
+/// The counts of one group, per day. The total over all days is not stored: it is added up
+/// from the days when a summary is built, which keeps each failure detail to one tally.
 #[derive(Debug, Clone, Default)]
 struct Group {
-    total: Tally,
     days: BTreeMap<Date, Tally>,
+}
+
+impl Group {
+    fn total(&self) -> Tally {
+        let mut total = Tally::default();
+        for day in self.days.values() {
+            total.merge(day);
+        }
+        total
+    }
 }
 
 /// Counts for one group over one day or over all days.
@@ -171,7 +183,6 @@ impl Aggregator {
             };
             let group = self.groups.entry(key).or_default();
             let organization = report.organization_name.as_str();
-            group.total.record(organization, policy, patterns.as_ref());
             group
                 .days
                 .entry(day)
@@ -200,7 +211,6 @@ impl Aggregator {
         };
         for group in self.groups.values() {
             counts.days += group.days.len();
-            counts.breakdown_entries += group.total.entry_count();
             for tally in group.days.values() {
                 counts.breakdown_entries += tally.entry_count();
             }
@@ -217,7 +227,7 @@ impl Aggregator {
             .map(|(key, group)| DomainAggregate {
                 policy_domain: key.domain.as_ref().map(|d| d.to_string()),
                 policy_type: key.policy_type.clone(),
-                total: group.total.to_counts(),
+                total: group.total().to_counts(),
                 days: group
                     .days
                     .iter()
@@ -426,6 +436,39 @@ impl Tally {
                     error: error.clone(),
                 })
                 .collect(),
+        }
+    }
+
+    /// Adds the counts of `other` to these. Sums saturate, so the order of the days does not
+    /// change the result, and one pattern text always has the same error.
+    fn merge(&mut self, other: &Tally) {
+        add_to(&mut self.successful, other.successful);
+        add_to(&mut self.failed, other.failed);
+        for (result_type, &count) in &other.result_types {
+            add_to(bump_borrowed(&mut self.result_types, result_type), count);
+        }
+        for (host, &count) in &other.mx_hosts {
+            add_to(self.mx_hosts.entry(host.clone()).or_default(), count);
+        }
+        for (organization, sessions) in &other.organizations {
+            let total = bump_borrowed(&mut self.organizations, organization.as_str());
+            add_to(&mut total.successful, sessions.successful);
+            add_to(&mut total.failed, sessions.failed);
+        }
+        for (&ip, &count) in &other.sending_ips {
+            add_to(self.sending_ips.entry(ip).or_default(), count);
+        }
+        for (host, &count) in &other.uncovered_mx_hosts {
+            add_to(bump_borrowed(&mut self.uncovered_mx_hosts, host), count);
+        }
+        for (host, &count) in &other.unchecked_mx_hosts {
+            add_to(bump_borrowed(&mut self.unchecked_mx_hosts, host), count);
+        }
+        for (pattern, error) in &other.invalid_mx_patterns {
+            if !self.invalid_mx_patterns.contains_key(pattern) {
+                self.invalid_mx_patterns
+                    .insert(pattern.clone(), error.clone());
+            }
         }
     }
 
