@@ -694,6 +694,40 @@ fn policy_body_must_be_utf8() {
     assert_eq!(rejected("0xff", text), [(E, "invalid-utf8", 4, 7, 47, 48)]);
 }
 
+/// A policy saved as UTF-16 is named as such, with the byte order mark as the span, in either
+/// byte order.
+#[test]
+fn policy_in_utf16_is_named() {
+    let utf16le: Vec<u8> = "\u{feff}version: STSv1\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert_eq!(&utf16le[..2], b"\xFF\xFE");
+    assert_eq!(
+        rejected("UTF-16LE", &utf16le),
+        [(E, "invalid-utf8", 1, 1, 0, 2)]
+    );
+    let utf16be: Vec<u8> = "\u{feff}version: STSv1\n"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    assert_eq!(
+        rejected("UTF-16BE", &utf16be),
+        [(E, "invalid-utf8", 1, 1, 0, 2)]
+    );
+
+    let error = Policy::parse(&utf16le).unwrap_err();
+    assert_eq!(
+        error.first_error().unwrap().message(),
+        "policy is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8"
+    );
+    let latin1 = Policy::parse(b"version: STSv1\nnote: caf\xe9\n").unwrap_err();
+    assert_eq!(
+        latin1.first_error().unwrap().message(),
+        "policy is not valid UTF-8"
+    );
+}
+
 #[test]
 fn policy_truncated_utf8_spans_sequence() {
     // A body cut inside a multi-byte sequence: the error covers every byte of the incomplete

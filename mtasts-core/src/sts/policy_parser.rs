@@ -88,8 +88,16 @@ pub enum PolicyIssue {
         limit: usize,
     },
     /// Bytes that are not UTF-8.
-    #[error("policy is not valid UTF-8")]
-    InvalidUtf8,
+    #[error("{}", if *.utf16 {
+        "policy is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8"
+    } else {
+        "policy is not valid UTF-8"
+    })]
+    InvalidUtf8 {
+        /// Whether the body starts with a UTF-16 byte order mark, as a file saved as "Unicode"
+        /// by some Windows editors does.
+        utf16: bool,
+    },
     /// The body is an HTML document, typically an error page served with status 200.
     #[error("expected a policy, found an HTML document")]
     HtmlDocument,
@@ -252,7 +260,7 @@ pub enum PolicyIssue {
 crate::codes::issue_codes! {
     PolicyIssue {
         PolicyIssue::TooLarge { .. } => "policy-too-large",
-        PolicyIssue::InvalidUtf8 => "invalid-utf8",
+        PolicyIssue::InvalidUtf8 { .. } => "invalid-utf8",
         PolicyIssue::HtmlDocument => "html-document",
         PolicyIssue::ByteOrderMark => "byte-order-mark",
         PolicyIssue::BlankLine => "blank-line",
@@ -348,7 +356,9 @@ impl PolicyIssue {
             PolicyIssue::TooLarge { .. } => {
                 "serve a policy under 64 KiB; senders stop reading at that size".into()
             }
-            PolicyIssue::InvalidUtf8 => "save the policy as UTF-8 (plain ASCII is enough)".into(),
+            PolicyIssue::InvalidUtf8 { .. } => {
+                "save the policy as UTF-8 (plain ASCII is enough)".into()
+            }
             PolicyIssue::HtmlDocument => {
                 "the server returned a web page: serve the policy file itself, as text/plain".into()
             }
@@ -585,9 +595,15 @@ pub(crate) fn parse_full(body: &[u8], options: ParseOptions) -> Result<Parsed<Po
                 // `error_len` is None when the body ends inside a sequence, which then runs to
                 // the end.
                 let end = offset + error.error_len().unwrap_or(body.len() - offset);
+                let utf16 = body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF");
+                let span = if utf16 {
+                    Span::new(0, 2)
+                } else {
+                    Span::new(offset, end)
+                };
                 parser
                     .diagnostics
-                    .push(PolicyIssue::InvalidUtf8, Span::new(offset, end));
+                    .push(PolicyIssue::InvalidUtf8 { utf16 }, span);
                 return Err(parser.diagnostics.into_error());
             }
         }
