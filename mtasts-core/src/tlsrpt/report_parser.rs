@@ -657,6 +657,13 @@ impl Context {
         json_path::format(&self.path)
     }
 
+    /// Replaces the last segment of the path, which the caller has pushed.
+    fn set_last(&mut self, segment: Segment) {
+        if let Some(last) = self.path.last_mut() {
+            *last = segment;
+        }
+    }
+
     fn child_path(&self, key: &str) -> Vec<Segment> {
         let mut path = self.path.clone();
         path.push(Segment::Key(key.to_owned().into()));
@@ -766,10 +773,14 @@ fn visit_members<'de, A: MapAccess<'de>>(
     // Created at the first unknown member: most objects have none, and creating a set costs
     // a random seed.
     let mut unknown: Option<HashSet<String>> = None;
+    // One path segment serves every member in turn, which costs less than a push and a pop
+    // for each. Reading stops at any error, so the path is restored only on success.
+    context.path.push(Segment::Index(0));
     while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
         match known.iter().position(|k| *k == key) {
             Some(index) => {
                 if seen & (1 << index) != 0 {
+                    context.path.pop();
                     let path = context.path_string();
                     return Err(context.fail(ReportIssue::DuplicateKey {
                         path,
@@ -777,27 +788,27 @@ fn visit_members<'de, A: MapAccess<'de>>(
                     }));
                 }
                 seen |= 1 << index;
-                context.path.push(Segment::Key(Cow::Borrowed(known[index])));
+                context.set_last(Segment::Key(Cow::Borrowed(known[index])));
                 on_member(index, map, context)?;
-                context.path.pop();
             }
             None => {
                 let unknown = unknown.get_or_insert_with(HashSet::new);
                 if unknown.contains(key.as_ref()) {
+                    context.path.pop();
                     let path = context.path_string();
                     return Err(context.fail(ReportIssue::DuplicateKey {
                         path,
                         key: key.into(),
                     }));
                 }
-                context.path.push(Segment::Key(key.to_string().into()));
+                context.set_last(Segment::Key(key.to_string().into()));
                 context.record(|path| ReportIssue::UnknownMember { path });
                 map.next_value_seed(SkipValue)?;
-                context.path.pop();
                 unknown.insert(key.into_owned());
             }
         }
     }
+    context.path.pop();
     Ok(seen)
 }
 
@@ -858,228 +869,278 @@ impl<'de> Visitor<'de> for SkipValue {
     }
 }
 
-/// A scalar JSON value, as read for a member whose type the visitor checks itself.
-enum Scalar<'de> {
-    Str(Cow<'de, str>),
-    Unsigned(u64),
-    Negative(i64),
-    Float(f64),
-    Bool,
-    Null,
+/// Reads a string that must be present and not null, and converts it with `convert`, which
+/// may record issues about the value.
+fn required_string<'de, A: MapAccess<'de>, T>(
+    map: &mut A,
+    context: &mut Context,
+    convert: impl FnOnce(&str, &mut Context) -> Option<T>,
+) -> Result<Option<T>, A::Error> {
+    map.next_value_seed(StringSeed {
+        context,
+        optional: false,
+        convert,
+    })
 }
 
-impl Scalar<'_> {
-    fn type_name(&self) -> &'static str {
-        match self {
-            Scalar::Str(_) => "a string",
-            Scalar::Unsigned(_) | Scalar::Negative(_) | Scalar::Float(_) => "a number",
-            Scalar::Bool => "a boolean",
-            Scalar::Null => "null",
+/// Reads an optional string and converts it with `convert`, which may record issues about
+/// the value. `""` and `null` become `None` with a warning.
+fn optional_string<'de, A: MapAccess<'de>, T>(
+    map: &mut A,
+    context: &mut Context,
+    convert: impl FnOnce(&str, &mut Context) -> Option<T>,
+) -> Result<Option<T>, A::Error> {
+    map.next_value_seed(StringSeed {
+        context,
+        optional: true,
+        convert,
+    })
+}
+
+/// Writes the `visit_bool`, `visit_u64`, `visit_i64` and `visit_f64` methods of a visitor with
+/// a `context` field that accepts none of those types: each fails with
+/// [`ReportIssue::InvalidType`], naming `$expected`.
+macro_rules! reject_numbers_and_booleans {
+    ($expected:literal) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(self.context.invalid_type($expected, "a boolean"))
         }
-    }
+
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(self.context.invalid_type($expected, "a number"))
+        }
+
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(self.context.invalid_type($expected, "a number"))
+        }
+
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(self.context.invalid_type($expected, "a number"))
+        }
+    };
 }
 
-/// Reads one scalar. An array or object where a scalar belongs stops reading with
-/// [`ReportIssue::InvalidType`].
-struct ScalarSeed<'c> {
+/// Seed for [`required_string`] and [`optional_string`]. A value of another JSON type stops
+/// reading with [`ReportIssue::InvalidType`].
+struct StringSeed<'c, F> {
     context: &'c mut Context,
-    expected: &'static str,
+    optional: bool,
+    convert: F,
 }
 
-impl<'de> DeserializeSeed<'de> for ScalarSeed<'_> {
-    type Value = Scalar<'de>;
+impl<'de, T, F: FnOnce(&str, &mut Context) -> Option<T>> DeserializeSeed<'de>
+    for StringSeed<'_, F>
+{
+    type Value = Option<T>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Scalar<'de>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for ScalarSeed<'_> {
-    type Value = Scalar<'de>;
+impl<'de, T, F: FnOnce(&str, &mut Context) -> Option<T>> Visitor<'de> for StringSeed<'_, F> {
+    type Value = Option<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.expected)
+        f.write_str("a string")
     }
 
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Str(Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Str(Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Str(Cow::Owned(v)))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Unsigned(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar<'de>, E> {
-        Ok(u64::try_from(v).map_or(Scalar::Negative(v), Scalar::Unsigned))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Float(v))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Bool)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Scalar<'de>, E> {
-        Ok(Scalar::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Scalar<'de>, A::Error> {
-        Err(self.context.invalid_type(self.expected, "an array"))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Scalar<'de>, A::Error> {
-        Err(self.context.invalid_type(self.expected, "an object"))
-    }
-}
-
-fn scalar<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    context: &mut Context,
-    expected: &'static str,
-) -> Result<Scalar<'de>, A::Error> {
-    map.next_value_seed(ScalarSeed { context, expected })
-}
-
-/// Reads a string that must be present and not null.
-fn required_string<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    context: &mut Context,
-) -> Result<Cow<'de, str>, A::Error> {
-    match scalar(map, context, "a string")? {
-        Scalar::Str(s) => Ok(s),
-        other => Err(context.invalid_type("a string", other.type_name())),
-    }
-}
-
-/// Reads an optional string: `""` and `null` become `None` with a warning.
-fn optional_string<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    context: &mut Context,
-) -> Result<Option<Cow<'de, str>>, A::Error> {
-    match scalar(map, context, "a string")? {
-        Scalar::Str(s) if s.is_empty() => {
-            context.record(|path| ReportIssue::EmptyString { path });
-            Ok(None)
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
+        if self.optional && v.is_empty() {
+            self.context
+                .record(|path| ReportIssue::EmptyString { path });
+            return Ok(None);
         }
-        Scalar::Str(s) => Ok(Some(s)),
-        Scalar::Null => {
-            context.record(|path| ReportIssue::Null { path });
-            Ok(None)
+        Ok((self.convert)(v, self.context))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        if !self.optional {
+            return Err(self.context.invalid_type("a string", "null"));
         }
-        other => Err(context.invalid_type("a string", other.type_name())),
+        self.context.record(|path| ReportIssue::Null { path });
+        Ok(None)
+    }
+
+    reject_numbers_and_booleans!("a string");
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Option<T>, A::Error> {
+        Err(self.context.invalid_type("a string", "an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Option<T>, A::Error> {
+        Err(self.context.invalid_type("a string", "an object"))
     }
 }
 
+/// Reads a string that must be present and not null as an owned `String`.
+fn required_owned<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+) -> Result<Option<String>, A::Error> {
+    required_string(map, context, |text, _| Some(text.to_owned()))
+}
+
+/// Reads an optional string as an owned `String`.
+fn optional_owned<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    context: &mut Context,
+) -> Result<Option<String>, A::Error> {
+    optional_string(map, context, |text, _| Some(text.to_owned()))
+}
+
+/// Reads an optional string into `slot`, which `""` and `null` leave unchanged. Writing in
+/// place saves copying the value out through the JSON reader, thousands of times per report.
 fn optional_compact<'de, A: MapAccess<'de>>(
     map: &mut A,
     context: &mut Context,
-) -> Result<Option<CompactString>, A::Error> {
-    Ok(optional_string(map, context)?.map(|s| CompactString::from(s.as_ref())))
+    slot: &mut Option<CompactString>,
+) -> Result<(), A::Error> {
+    optional_string(map, context, |text, _| {
+        *slot = Some(CompactString::from(text));
+        Some(())
+    })?;
+    Ok(())
 }
 
+/// Reads an optional IP address into `slot`, which `""`, `null` and an invalid address leave
+/// unchanged. The value is written in place, as in [`optional_compact`].
 fn ip_address<'de, A: MapAccess<'de>>(
     map: &mut A,
     context: &mut Context,
-) -> Result<Option<IpAddr>, A::Error> {
-    let Some(text) = optional_string(map, context)? else {
-        return Ok(None);
-    };
-    match crate::ip::parse_ip(&text) {
-        Some(ip) => Ok(Some(ip)),
-        None => {
-            context.record(|path| ReportIssue::InvalidIpAddress {
+    slot: &mut Option<IpAddr>,
+) -> Result<(), A::Error> {
+    optional_string(map, context, |text, context| {
+        match crate::ip::parse_ip(text) {
+            Some(ip) => *slot = Some(ip),
+            None => context.record(|path| ReportIssue::InvalidIpAddress {
                 path,
-                value: text.into(),
-            });
-            Ok(None)
+                value: text.to_owned(),
+            }),
         }
-    }
+        Some(())
+    })?;
+    Ok(())
 }
 
 /// Reads a session count: a non-negative integer, or with a warning a string of digits.
 fn count<'de, A: MapAccess<'de>>(map: &mut A, context: &mut Context) -> Result<u64, A::Error> {
-    let value = match scalar(map, context, "an integer")? {
-        Scalar::Unsigned(n) => n,
-        Scalar::Str(s)
-            if !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            let n = s.parse::<u64>().unwrap_or(u64::MAX);
-            context.record(|path| ReportIssue::CountAsString {
-                path,
-                value: s.into(),
-            });
-            n
+    map.next_value_seed(CountSeed(context))
+}
+
+/// Seed for [`count`].
+struct CountSeed<'c>(&'c mut Context);
+
+impl CountSeed<'_> {
+    /// Records [`ReportIssue::CountTooLarge`] when other JSON readers may not represent `value`
+    /// exactly, and returns `value`.
+    #[inline]
+    fn checked(self, value: u64) -> u64 {
+        if value > MAX_EXACT_INTEGER {
+            self.0
+                .record(|path| ReportIssue::CountTooLarge { path, value });
         }
-        Scalar::Negative(n) => {
-            let path = context.path_string();
-            return Err(context.fail_at_value(ReportIssue::InvalidCount {
-                path,
-                value: n.to_string(),
-            }));
-        }
-        Scalar::Float(f) => {
-            let path = context.path_string();
-            return Err(context.fail_at_value(ReportIssue::InvalidCount {
-                path,
-                value: f.to_string(),
-            }));
-        }
-        Scalar::Str(s) => {
-            let path = context.path_string();
-            let value = format!("{s:?}");
-            return Err(context.fail_at_value(ReportIssue::InvalidCount { path, value }));
-        }
-        other => return Err(context.invalid_type("an integer", other.type_name())),
-    };
-    if value > MAX_EXACT_INTEGER {
-        context.record(|path| ReportIssue::CountTooLarge { path, value });
+        value
     }
-    Ok(value)
+
+    /// Stores a [`ReportIssue::InvalidCount`] that stops reading, and returns the error to
+    /// propagate.
+    fn invalid<E: de::Error>(self, value: String) -> E {
+        let path = self.0.path_string();
+        self.0
+            .fail_at_value(ReportIssue::InvalidCount { path, value })
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for CountSeed<'_> {
+    type Value = u64;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<u64, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CountSeed<'_> {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+        Ok(self.checked(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+        match u64::try_from(v) {
+            Ok(v) => Ok(self.checked(v)),
+            Err(_) => Err(self.invalid(v.to_string())),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<u64, E> {
+        Err(self.invalid(v.to_string()))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
+        if v.is_empty() || v.len() > 19 || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(self.invalid(format!("{v:?}")));
+        }
+        let n = v.parse::<u64>().unwrap_or(u64::MAX);
+        self.0.record(|path| ReportIssue::CountAsString {
+            path,
+            value: v.to_owned(),
+        });
+        Ok(self.checked(n))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<u64, E> {
+        Err(self.0.invalid_type("an integer", "a boolean"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<u64, E> {
+        Err(self.0.invalid_type("an integer", "null"))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<u64, A::Error> {
+        Err(self.0.invalid_type("an integer", "an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<u64, A::Error> {
+        Err(self.0.invalid_type("an integer", "an object"))
+    }
 }
 
 fn date_time<'de, A: MapAccess<'de>>(
     map: &mut A,
     context: &mut Context,
 ) -> Result<Option<jiff::Timestamp>, A::Error> {
-    let text = required_string(map, context)?;
-    let Some((timestamp, quirks)) = datetime::parse(&text) else {
-        context.record(|path| ReportIssue::InvalidDateTime {
-            path,
-            value: text.into(),
-        });
-        return Ok(None);
-    };
-    for quirk in quirks {
-        let value = text.to_string();
-        context.record(|path| match quirk {
-            DateTimeQuirk::MissingOffset => ReportIssue::MissingTimeZone { path, value },
-            DateTimeQuirk::SpaceSeparator => ReportIssue::DateTimeQuirk {
+    required_string(map, context, |text, context| {
+        let Some((timestamp, quirks)) = datetime::parse(text) else {
+            context.record(|path| ReportIssue::InvalidDateTime {
                 path,
-                value,
-                quirk: "space instead of T",
-            },
-            DateTimeQuirk::LeapSecond => ReportIssue::DateTimeQuirk {
-                path,
-                value,
-                quirk: "leap second read as :59",
-            },
-        });
-    }
-    Ok(Some(timestamp))
+                value: text.to_owned(),
+            });
+            return None;
+        };
+        for quirk in quirks {
+            let value = text.to_string();
+            context.record(|path| match quirk {
+                DateTimeQuirk::MissingOffset => ReportIssue::MissingTimeZone { path, value },
+                DateTimeQuirk::SpaceSeparator => ReportIssue::DateTimeQuirk {
+                    path,
+                    value,
+                    quirk: "space instead of T",
+                },
+                DateTimeQuirk::LeapSecond => ReportIssue::DateTimeQuirk {
+                    path,
+                    value,
+                    quirk: "leap second read as :59",
+                },
+            });
+        }
+        Some(timestamp)
+    })
 }
 
 /// Reads an array of strings, accepting one string (with a warning) and, for `policy-string`,
@@ -1120,21 +1181,17 @@ impl<'de> Visitor<'de> for StringsSeed<'_> {
         let mut index = 0;
         loop {
             self.context.path.push(Segment::Index(index));
-            let element = seq.next_element_seed(ScalarSeed {
+            let element = seq.next_element_seed(StringSeed {
                 context: self.context,
-                expected: "a string",
+                optional: false,
+                convert: |text: &str, _: &mut Context| Some(text.to_owned()),
             })?;
-            match element {
-                None => {
-                    self.context.path.pop();
-                    break;
-                }
-                Some(Scalar::Str(s)) => strings.push(s.into_owned()),
-                Some(other) => {
-                    return Err(self.context.invalid_type("a string", other.type_name()));
-                }
-            }
             self.context.path.pop();
+            let Some(text) = element else {
+                break;
+            };
+            // The conversion above never returns `None`, so every element is kept.
+            strings.extend(text);
             index += 1;
         }
         if self.decode_inner_array
@@ -1150,23 +1207,7 @@ impl<'de> Visitor<'de> for StringsSeed<'_> {
         Ok(strings)
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<String>, E> {
-        Err(self
-            .context
-            .invalid_type("an array of strings", "a boolean"))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<String>, E> {
-        Err(self.context.invalid_type("an array of strings", "a number"))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<String>, E> {
-        Err(self.context.invalid_type("an array of strings", "a number"))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<String>, E> {
-        Err(self.context.invalid_type("an array of strings", "a number"))
-    }
+    reject_numbers_and_booleans!("an array of strings");
 
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Vec<String>, A::Error> {
         Err(self
@@ -1220,10 +1261,10 @@ impl<'de> Visitor<'de> for ReportSeed<'_> {
         let mut policies = None;
         let seen = visit_members(&mut map, context, REPORT_MEMBERS, |index, map, context| {
             match index {
-                0 => organization_name = Some(required_string(map, context)?.into_owned()),
+                0 => organization_name = required_owned(map, context)?,
                 1 => date_range = map.next_value_seed(DateRangeSeed(context))?,
-                2 => contact_info = optional_string(map, context)?.map(Cow::into_owned),
-                3 => report_id = Some(required_string(map, context)?.into_owned()),
+                2 => contact_info = optional_owned(map, context)?,
+                3 => report_id = required_owned(map, context)?,
                 _ => policies = Some(map.next_value_seed(PoliciesSeed(context))?),
             }
             Ok(())
@@ -1586,17 +1627,18 @@ fn visit_policy<'de, A: MapAccess<'de>>(
     let seen = visit_members(&mut map, context, POLICY_MEMBERS, |index, map, context| {
         match index {
             0 => {
-                let value = required_string(map, context)?;
-                let parsed = PolicyType::from_value(&value);
-                if let PolicyType::Other(other) = &parsed {
-                    let value = other.to_string();
-                    context.record(|path| ReportIssue::UnknownPolicyType { path, value });
-                }
-                policy_type = Some(parsed);
+                policy_type = required_string(map, context, |text, context| {
+                    let parsed = PolicyType::from_value(text);
+                    if let PolicyType::Other(other) = &parsed {
+                        let value = other.to_string();
+                        context.record(|path| ReportIssue::UnknownPolicyType { path, value });
+                    }
+                    Some(parsed)
+                })?;
             }
             1 => policy_string = strings(map, context, true)?,
             2 => {
-                policy_domain = optional_string(map, context)?.map(Cow::into_owned);
+                policy_domain = optional_owned(map, context)?;
                 if let Some(domain) = &policy_domain {
                     check_policy_domain(domain, context);
                 }
@@ -1690,16 +1732,18 @@ impl<'de> Visitor<'de> for DetailsSeed<'_> {
         let mut details = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         let mut complete = true;
         let mut index = 0;
+        // As in `visit_members`, one path segment serves every element in turn.
+        context.path.push(Segment::Index(0));
         loop {
-            context.path.push(Segment::Index(index));
+            context.set_last(Segment::Index(index));
             let element = seq.next_element_seed(DetailSeed(context, &mut details))?;
-            context.path.pop();
             match element {
                 None => break,
                 Some(read) => complete &= read,
             }
             index += 1;
         }
+        context.path.pop();
         Ok(complete.then_some(details))
     }
 
@@ -1763,7 +1807,6 @@ fn visit_detail<'de, A: MapAccess<'de>>(
     context: &mut Context,
     details: &mut Vec<FailureDetail>,
 ) -> Result<bool, A::Error> {
-    let mut result_type = None;
     // Filled in where it stays: a detail is large, and moving each of thousands costs more
     // than reading most of its members.
     let at = details.len();
@@ -1772,41 +1815,45 @@ fn visit_detail<'de, A: MapAccess<'de>>(
     let seen = visit_members(&mut map, context, DETAIL_MEMBERS, |index, map, context| {
         match index {
             0 => {
-                let value = required_string(map, context)?;
-                let parsed = ResultType::from_value(&value);
-                if let ResultType::Other(other) = &parsed {
-                    let value = other.to_string();
-                    context.record(|path| ReportIssue::UnknownResultType { path, value });
+                let result_type = required_string(map, context, |text, context| {
+                    let parsed = ResultType::from_value(text);
+                    if let ResultType::Other(other) = &parsed {
+                        let value = other.to_string();
+                        context.record(|path| ReportIssue::UnknownResultType { path, value });
+                    }
+                    Some(parsed)
+                })?;
+                if let Some(result_type) = result_type {
+                    detail.result_type = result_type;
                 }
-                result_type = Some(parsed);
             }
-            1 => detail.sending_mta_ip = ip_address(map, context)?,
-            2 => detail.receiving_mx_hostname = optional_compact(map, context)?,
-            3 => detail.receiving_mx_helo = optional_compact(map, context)?,
-            4 => detail.receiving_ip = ip_address(map, context)?,
+            1 => ip_address(map, context, &mut detail.sending_mta_ip)?,
+            2 => optional_compact(map, context, &mut detail.receiving_mx_hostname)?,
+            3 => optional_compact(map, context, &mut detail.receiving_mx_helo)?,
+            4 => ip_address(map, context, &mut detail.receiving_ip)?,
             5 => detail.failed_session_count = count(map, context)?,
             6 => {
-                detail.additional_information = optional_string(map, context)?.map(Cow::into_owned);
+                detail.additional_information = optional_owned(map, context)?;
             }
-            _ => detail.failure_reason_code = optional_compact(map, context)?,
+            _ => optional_compact(map, context, &mut detail.failure_reason_code)?,
         }
         Ok(())
     })?;
-    let result_type = require(context, result_type, "result-type");
+    // A member that is present has set its field, because any error in it stops reading.
+    if seen & 1 == 0 {
+        context.record_member("result-type", |path| ReportIssue::MissingMember { path });
+    }
     if seen & (1 << 5) == 0 {
         context.record_member("failed-session-count", |path| ReportIssue::MissingMember {
             path,
         });
+    }
+    if seen & 1 == 0 || seen & (1 << 5) == 0 {
         details.truncate(at);
         return Ok(false);
     }
-    let Some(result_type) = result_type else {
-        details.truncate(at);
-        return Ok(false);
-    };
     // RFC 8460 §4.3.1 and §4.3.3 say reporters should give a failure-reason-code for
     // certificate-not-trusted and validation-failure. Google's reports leave it out, and a
     // warning on every one of them would bury the ones that matter, so none is given.
-    details[at].result_type = result_type;
     Ok(true)
 }
