@@ -1,7 +1,7 @@
 //! Measures the peak memory and the throughput of summarising about 1 GiB of TLS-RPT reports.
 //!
 //! ```text
-//! cargo build --release -p mtasts-cli -p mtasts-benches --example ingest
+//! cargo build --release -p mtasts-cli -p mtasts-benches --bin mtasts --example ingest
 //! taskset -c 1 target/release/examples/ingest run --json-mib 1024 --mtasts target/release/mtasts
 //! ```
 //!
