@@ -694,10 +694,10 @@ fn policy_body_must_be_utf8() {
     assert_eq!(rejected("0xff", text), [(E, "invalid-utf8", 4, 7, 47, 48)]);
 }
 
-/// A policy saved as UTF-16 is named as such, with the byte order mark as the span, in either
-/// byte order.
+/// A policy saved as UTF-16 or UTF-32 is named as such, with the byte order mark as the span,
+/// in either byte order. UTF-16 without a mark is recognised by its zero bytes.
 #[test]
-fn policy_in_utf16_is_named() {
+fn policy_in_utf16_or_utf32_is_named() {
     let utf16le: Vec<u8> = "\u{feff}version: STSv1\n"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
@@ -720,6 +720,51 @@ fn policy_in_utf16_is_named() {
     assert_eq!(
         error.first_error().unwrap().message(),
         "policy is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8"
+    );
+
+    let utf32le: Vec<u8> = "\u{feff}version: STSv1\n"
+        .chars()
+        .flat_map(|c| u32::from(c).to_le_bytes())
+        .collect();
+    assert_eq!(
+        rejected("UTF-32LE", &utf32le),
+        [(E, "invalid-utf8", 1, 1, 0, 4)]
+    );
+    let error = Policy::parse(&utf32le).unwrap_err();
+    assert_eq!(
+        error.first_error().unwrap().message(),
+        "policy is UTF-32 (it starts with a UTF-32 byte order mark), not UTF-8"
+    );
+
+    let text = "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\n";
+    for (name, bytes) in [
+        (
+            "UTF-16LE",
+            text.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+        ),
+        (
+            "UTF-16BE",
+            text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        ),
+    ] {
+        assert_eq!(rejected(name, &bytes), [(E, "invalid-utf8", 1, 1, 0, 2)]);
+        let error = Policy::parse(&bytes).unwrap_err();
+        assert_eq!(
+            error.first_error().unwrap().message(),
+            "policy is UTF-16 (every other byte is zero), not UTF-8"
+        );
+    }
+    // A short body with zero bytes is left to the line checks.
+    assert_eq!(
+        rejected("short", b"v\0e\0"),
+        [
+            (E, "missing-colon", 1, 1, 0, 4),
+            (E, "missing-version", 1, 1, 0, 0),
+            (E, "missing-mode", 1, 1, 0, 0),
+            (E, "missing-max-age", 1, 1, 0, 0)
+        ]
     );
     let latin1 = Policy::parse(b"version: STSv1\nnote: caf\xe9\n").unwrap_err();
     assert_eq!(

@@ -88,15 +88,15 @@ pub enum PolicyIssue {
         limit: usize,
     },
     /// Bytes that are not UTF-8.
-    #[error("{}", if *.utf16 {
-        "policy is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8"
-    } else {
-        "policy is not valid UTF-8"
+    #[error("{}", match .encoding {
+        Some(encoding) => format!("policy is {encoding}, not UTF-8"),
+        None => "policy is not valid UTF-8".to_owned(),
     })]
     InvalidUtf8 {
-        /// Whether the body starts with a UTF-16 byte order mark, as a file saved as "Unicode"
-        /// by some Windows editors does.
-        utf16: bool,
+        /// The encoding the body is recognisably in and how it shows, such as
+        /// `UTF-16 (it starts with a UTF-16 byte order mark)`: a file saved as "Unicode" by
+        /// some Windows editors is UTF-16.
+        encoding: Option<&'static str>,
     },
     /// The body is an HTML document, typically an error page served with status 200.
     #[error("expected a policy, found an HTML document")]
@@ -566,6 +566,28 @@ impl Policy {
     }
 }
 
+/// Recognises a body in UTF-32 or UTF-16 by its byte order mark, or in UTF-16 without one
+/// when its first bytes alternate between zero and non-zero, as ASCII text in UTF-16 does.
+/// Returns the encoding and how it shows, and the number of bytes the diagnostic covers.
+fn wide_encoding(body: &[u8]) -> Option<(&'static str, usize)> {
+    const UTF16_MARK: &str = "UTF-16 (it starts with a UTF-16 byte order mark)";
+    const UTF32_MARK: &str = "UTF-32 (it starts with a UTF-32 byte order mark)";
+    if body.starts_with(b"\xFF\xFE\0\0") || body.starts_with(b"\0\0\xFE\xFF") {
+        return Some((UTF32_MARK, 4));
+    }
+    if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+        return Some((UTF16_MARK, 2));
+    }
+    // Eight characters are enough to tell, and a policy line is longer.
+    let head = body.get(..16)?;
+    let zero_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .all(|(i, &b)| (b == 0) == (i % 2 == parity))
+    };
+    (zero_at(0) || zero_at(1)).then_some(("UTF-16 (every other byte is zero)", 2))
+}
+
 /// Parses a policy line by line, reporting every diagnostic. [`Policy::parse_with`] calls it
 /// when the fast path declines the input.
 pub(crate) fn parse_full(body: &[u8], options: ParseOptions) -> Result<Parsed<Policy>, ParseError> {
@@ -588,6 +610,13 @@ pub(crate) fn parse_full(body: &[u8], options: ParseOptions) -> Result<Parsed<Po
                 .push(PolicyIssue::ByteOrderMark, Span::new(0, 3));
             start = 3;
         }
+        if let Some((encoding, length)) = wide_encoding(body) {
+            let issue = PolicyIssue::InvalidUtf8 {
+                encoding: Some(encoding),
+            };
+            parser.diagnostics.push(issue, Span::new(0, length));
+            return Err(parser.diagnostics.into_error());
+        }
         match std::str::from_utf8(&body[start..]) {
             Ok(text) => parser.text = (text, start),
             Err(error) => {
@@ -595,15 +624,10 @@ pub(crate) fn parse_full(body: &[u8], options: ParseOptions) -> Result<Parsed<Po
                 // `error_len` is None when the body ends inside a sequence, which then runs to
                 // the end.
                 let end = offset + error.error_len().unwrap_or(body.len() - offset);
-                let utf16 = body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF");
-                let span = if utf16 {
-                    Span::new(0, 2)
-                } else {
-                    Span::new(offset, end)
-                };
-                parser
-                    .diagnostics
-                    .push(PolicyIssue::InvalidUtf8 { utf16 }, span);
+                parser.diagnostics.push(
+                    PolicyIssue::InvalidUtf8 { encoding: None },
+                    Span::new(offset, end),
+                );
                 return Err(parser.diagnostics.into_error());
             }
         }
