@@ -107,6 +107,7 @@ _RuaCode = Literal[
     "invalid-mailto-address",
     "mailto-trailing-dot",
     "mailto-ip-domain",
+    "mailto-long-local-part",
     "mailto-header-fields",
     "rua-missing-host",
     "invalid-rua-host",

@@ -852,6 +852,47 @@ fn mailto_ip_domain_is_a_warning() {
     assert_eq!(numeric_label, []);
 }
 
+/// RFC 5321 §4.5.3.1.1 sets 64 octets as the longest local part a server must accept, so a
+/// longer one gets a warning. The length counts octets after percent-decoding.
+#[test]
+fn mailto_long_local_part_is_a_warning() {
+    let at_limit = format!("v=TLSRPTv1; rua=mailto:{}@example.com", "a".repeat(64));
+    let (_, _, none) = accepted(&at_limit);
+    assert_eq!(none, []);
+
+    let over = format!("v=TLSRPTv1; rua=mailto:{}@example.com", "a".repeat(65));
+    let (rua, _, warnings) = accepted(&over);
+    assert_eq!(rua, [format!("mailto:{}@example.com", "a".repeat(65))]);
+    assert_eq!(warnings, [(W, "mailto-long-local-part", 1, 24, 23, 100)]);
+    assert_eq!(
+        rejected_strictly(&over),
+        [(E, "mailto-long-local-part", 1, 24, 23, 100)]
+    );
+    let parsed = TlsRptRecord::parse(&over).unwrap();
+    assert_eq!(
+        parsed.warnings[0].message(),
+        format!(
+            "mailto address \"{}@example.com\" has a local part of 65 octets, over the limit of 64",
+            "a".repeat(65)
+        )
+    );
+
+    // 62 letters and "%C3%A9" (é, two octets) make 64 octets after decoding.
+    let encoded = format!(
+        "v=TLSRPTv1; rua=mailto:{}%C3%A9@example.com",
+        "a".repeat(62)
+    );
+    let (_, _, none) = accepted(&encoded);
+    assert_eq!(none, []);
+    let encoded = format!(
+        "v=TLSRPTv1; rua=mailto:{}%C3%A9@example.com",
+        "a".repeat(63)
+    );
+    let (_, _, warnings) = accepted(&encoded);
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].1, "mailto-long-local-part");
+}
+
 /// A record built with such an address renders and parses back to itself, with the warning.
 #[test]
 fn mailto_ip_domain_survives_rendering() {

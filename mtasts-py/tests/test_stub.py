@@ -258,6 +258,7 @@ def test_rua_codes_are_produced() -> None:
         "v=TLSRPTv1; rua=mailto:@example.com",
         "v=TLSRPTv1; rua=mailto:a@example.com.",
         "v=TLSRPTv1; rua=mailto:a@192.0.2.1",
+        "v=TLSRPTv1; rua=mailto:" + "a" * 65 + "@example.com",
         "v=TLSRPTv1; rua=mailto:a@example.com?subject=x",
         "v=TLSRPTv1; rua=https:r.example",
         "v=TLSRPTv1; rua=https://a_b.example/",

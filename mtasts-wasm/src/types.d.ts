@@ -45,6 +45,7 @@ export type DiagnosticCode =
     | "leading-whitespace"
     | "mailto-header-fields"
     | "mailto-ip-domain"
+    | "mailto-long-local-part"
     | "mailto-trailing-dot"
     | "max-age-clamped"
     | "max-age-short"

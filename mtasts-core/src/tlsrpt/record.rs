@@ -228,6 +228,10 @@ fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
             _ => return None,
         }
     }
+    // A longer local part gets a warning from the full parser.
+    if at > rua::MAX_LOCAL_PART {
+        return None;
+    }
     // A lower-case LDH domain, then the end of the record or `;` and whitespace. A domain
     // ending in a digit may be an IPv4 address, which gets a warning from the full parser.
     let end = at + 1 + domain::lowercase_domain_prefix(&rest[at + 1..])?;

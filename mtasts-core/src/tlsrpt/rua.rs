@@ -189,6 +189,15 @@ pub enum RuaIssue {
         /// The IP address as written.
         ip: String,
     },
+    /// A `mailto` address whose local part is longer than the 64 octets that RFC 5321
+    /// §4.5.3.1.1 sets as the limit a mail server must accept, so a server may reject it.
+    #[error("mailto address {address:?} has a local part of {length} octets, over the limit of 64")]
+    MailtoLongLocalPart {
+        /// The address after percent-decoding.
+        address: String,
+        /// Length of the local part in octets, after percent-decoding.
+        length: usize,
+    },
     /// Header fields after the address of a `mailto` URI, which are ignored.
     #[error("mailto header fields {fields:?} are ignored")]
     MailtoHeaderFields {
@@ -222,6 +231,7 @@ crate::codes::issue_codes! {
         RuaIssue::InvalidMailtoAddress { .. } => "invalid-mailto-address",
         RuaIssue::MailtoTrailingDot { .. } => "mailto-trailing-dot",
         RuaIssue::MailtoIpDomain { .. } => "mailto-ip-domain",
+        RuaIssue::MailtoLongLocalPart { .. } => "mailto-long-local-part",
         RuaIssue::MailtoHeaderFields { .. } => "mailto-header-fields",
         RuaIssue::MissingHost { .. } => "rua-missing-host",
         RuaIssue::InvalidHost { .. } => "invalid-rua-host",
@@ -234,6 +244,7 @@ impl RuaIssue {
             self,
             RuaIssue::MailtoTrailingDot { .. }
                 | RuaIssue::MailtoIpDomain { .. }
+                | RuaIssue::MailtoLongLocalPart { .. }
                 | RuaIssue::MailtoHeaderFields { .. }
         )
     }
@@ -278,6 +289,9 @@ impl RuaIssue {
                 format!("use a domain name, or the address literal [{ip}] written as %5B{ip}%5D")
                     .into()
             }
+            RuaIssue::MailtoLongLocalPart { .. } => {
+                "use a local part of at most 64 octets, which every mail server accepts".into()
+            }
             RuaIssue::MailtoHeaderFields { fields } => format!(
                 "remove {fields:?}, because reporters write their own subject and header fields"
             )
@@ -293,6 +307,9 @@ impl RuaIssue {
         }
     }
 }
+
+/// The maximum length of a local part in octets (RFC 5321 §4.5.3.1.1).
+pub(crate) const MAX_LOCAL_PART: usize = 64;
 
 fn character_hint(found: &str) -> Cow<'static, str> {
     match found.as_bytes() {
@@ -553,6 +570,14 @@ impl Uri<'_> {
             let issue = RuaIssue::MailtoIpDomain {
                 ip: ip.to_owned(),
                 address: address.clone(),
+            };
+            diagnostics.push(issue, address_span);
+        }
+        let local_length = address.rfind('@').unwrap_or_default();
+        if local_length > MAX_LOCAL_PART {
+            let issue = RuaIssue::MailtoLongLocalPart {
+                address: address.clone(),
+                length: local_length,
             };
             diagnostics.push(issue, address_span);
         }
