@@ -698,31 +698,30 @@ fn policy_body_must_be_utf8() {
 /// in either byte order. UTF-16 without a mark is recognised by its zero bytes.
 #[test]
 fn policy_in_utf16_or_utf32_is_named() {
-    let utf16le: Vec<u8> = "\u{feff}version: STSv1\n"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    assert_eq!(&utf16le[..2], b"\xFF\xFE");
+    let utf16le =
+        |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let utf16be =
+        |text: &str| -> Vec<u8> { text.encode_utf16().flat_map(u16::to_be_bytes).collect() };
+
+    let marked = "\u{feff}version: STSv1\n";
+    let utf16le_marked = utf16le(marked);
+    assert_eq!(&utf16le_marked[..2], b"\xFF\xFE");
     assert_eq!(
-        rejected("UTF-16LE", &utf16le),
+        rejected("UTF-16LE", &utf16le_marked),
         [(E, "invalid-utf8", 1, 1, 0, 2)]
     );
-    let utf16be: Vec<u8> = "\u{feff}version: STSv1\n"
-        .encode_utf16()
-        .flat_map(u16::to_be_bytes)
-        .collect();
     assert_eq!(
-        rejected("UTF-16BE", &utf16be),
+        rejected("UTF-16BE", &utf16be(marked)),
         [(E, "invalid-utf8", 1, 1, 0, 2)]
     );
 
-    let error = Policy::parse(&utf16le).unwrap_err();
+    let error = Policy::parse(&utf16le_marked).unwrap_err();
     assert_eq!(
         error.first_error().unwrap().message(),
         "policy is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8"
     );
 
-    let utf32le: Vec<u8> = "\u{feff}version: STSv1\n"
+    let utf32le: Vec<u8> = marked
         .chars()
         .flat_map(|c| u32::from(c).to_le_bytes())
         .collect();
@@ -737,18 +736,7 @@ fn policy_in_utf16_or_utf32_is_named() {
     );
 
     let text = "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\n";
-    for (name, bytes) in [
-        (
-            "UTF-16LE",
-            text.encode_utf16()
-                .flat_map(u16::to_le_bytes)
-                .collect::<Vec<u8>>(),
-        ),
-        (
-            "UTF-16BE",
-            text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
-        ),
-    ] {
+    for (name, bytes) in [("UTF-16LE", utf16le(text)), ("UTF-16BE", utf16be(text))] {
         assert_eq!(rejected(name, &bytes), [(E, "invalid-utf8", 1, 1, 0, 2)]);
         let error = Policy::parse(&bytes).unwrap_err();
         assert_eq!(
@@ -756,6 +744,7 @@ fn policy_in_utf16_or_utf32_is_named() {
             "policy is UTF-16 (every other byte is zero), not UTF-8"
         );
     }
+
     // A short body with zero bytes is left to the line checks.
     assert_eq!(
         rejected("short", b"v\0e\0"),

@@ -56,18 +56,11 @@ struct PatternHashes {
 
 impl PatternHashes {
     fn of(pattern: &MxPattern) -> PatternHashes {
-        let text = pattern.as_str().as_bytes();
-        let wildcard = text.starts_with(b"*.");
-        let related = if wildcard {
-            text.get(2..)
-        } else {
-            let dot = text.iter().position(|&b| b == b'.');
-            dot.and_then(|dot| text.get(dot + 1..))
-        };
+        let text = PatternText::new(pattern.as_str());
         PatternHashes {
-            text: short_hash(text),
-            related: related.map(short_hash),
-            wildcard,
+            text: short_hash(text.text.as_bytes()),
+            related: text.related.map(|related| short_hash(related.as_bytes())),
+            wildcard: text.wildcard,
         }
     }
 
@@ -96,8 +89,8 @@ fn short_hash(bytes: &[u8]) -> u64 {
     mix(hash, last)
 }
 
-/// A pattern's text and the name it relates to, for the policy fast path, which compares
-/// its first [`HASH_FROM`] patterns as slices of the policy text.
+/// A pattern's text and the name it relates to. The policy fast path compares its first
+/// [`HASH_FROM`] patterns this way, and [`PatternHashes`] hashes the two names.
 #[derive(Clone, Copy)]
 pub(crate) struct PatternText<'a> {
     text: &'a str,

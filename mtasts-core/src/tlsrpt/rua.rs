@@ -189,8 +189,8 @@ pub enum RuaIssue {
         /// The IP address as written.
         ip: String,
     },
-    /// A `mailto` address whose local part is longer than the 64 octets that RFC 5321
-    /// §4.5.3.1.1 sets as the limit a mail server must accept, so a server may reject it.
+    /// A `mailto` address whose local part is longer than the 64-octet maximum of RFC 5321
+    /// §4.5.3.1.1, so a mail server may reject it.
     #[error("mailto address {address:?} has a local part of {length} octets, over the limit of 64")]
     MailtoLongLocalPart {
         /// The address after percent-decoding.
@@ -290,7 +290,7 @@ impl RuaIssue {
                     .into()
             }
             RuaIssue::MailtoLongLocalPart { .. } => {
-                "use a local part of at most 64 octets, which every mail server accepts".into()
+                "use a local part of at most 64 octets, which RFC 5321 requires servers to accept".into()
             }
             RuaIssue::MailtoHeaderFields { fields } => format!(
                 "remove {fields:?}, because reporters write their own subject and header fields"
