@@ -184,17 +184,16 @@ pub(crate) fn is_lowercase_domain(name: &[u8]) -> bool {
 /// `bytes` when that run is a valid lower-case `Domain`, and `None` when it is not. Reading
 /// stops at the first other byte, so a caller scans a name and finds where it ends in one
 /// pass.
+///
+/// Always inlined: called, it saved and restored more registers than a short name takes to
+/// scan (measured with callgrind on the policy and TLS-RPT record fast paths).
+#[inline(always)]
 pub(crate) fn lowercase_domain_prefix(bytes: &[u8]) -> Option<usize> {
     let mut label_start = 0;
     let mut at = 0;
     loop {
         // Letters and digits, the bulk of a name, in a loop of their own.
-        while bytes
-            .get(at)
-            .is_some_and(|&b| IS_LOWER_ALNUM[usize::from(b)])
-        {
-            at += 1;
-        }
+        at += lower_alnum_run(bytes.get(at..)?);
         match bytes.get(at) {
             // A label does not start with `-`.
             Some(b'-') if at > label_start => {}
@@ -206,6 +205,44 @@ pub(crate) fn lowercase_domain_prefix(bytes: &[u8]) -> Option<usize> {
         at += 1;
     }
     (at <= MAX_TEXT_LENGTH && label_is_valid(bytes, label_start, at)).then_some(at)
+}
+
+/// Returns how many bytes at the start of `bytes` are lower-case ASCII letters or digits.
+/// While eight bytes remain, they are tested together as one machine word.
+#[inline]
+pub(crate) fn lower_alnum_run(bytes: &[u8]) -> usize {
+    let mut rest = bytes;
+    while let Some((word, after)) = rest.split_first_chunk::<8>() {
+        let others = not_lower_alnum(u64::from_le_bytes(*word));
+        if others != 0 {
+            // Byte `i` of the text is byte `i` from the low end of a little-endian word.
+            return bytes.len() - rest.len() + (others.trailing_zeros() / 8) as usize;
+        }
+        rest = after;
+    }
+    let tail = rest
+        .iter()
+        .position(|&b| !IS_LOWER_ALNUM[usize::from(b)])
+        .unwrap_or(rest.len());
+    bytes.len() - rest.len() + tail
+}
+
+/// Sets the high bit of each byte of `word` that is not a lower-case ASCII letter or digit,
+/// and clears every other bit.
+///
+/// For a byte `x` below 0x80, `x + (0x80 - lo)` has its high bit set exactly when `x >= lo`,
+/// and the sum stays below 0x100, so no carry crosses into the next byte. A byte is in
+/// `lo..=hi` when that holds for `lo` and not for `hi + 1`. Bytes of 0x80 and above are
+/// tested by their own high bit.
+const fn not_lower_alnum(word: u64) -> u64 {
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const fn each(byte: u8) -> u64 {
+        u64::from_le_bytes([byte; 8])
+    }
+    let low = word & !HIGH;
+    let lower = (low + each(0x80 - b'a')) & !(low + each(0x80 - (b'z' + 1)));
+    let digit = (low + each(0x80 - b'0')) & !(low + each(0x80 - (b'9' + 1)));
+    (!(lower | digit) | word) & HIGH
 }
 
 /// Checks the lengths and the last byte of the label `bytes[start..end]`.
@@ -560,7 +597,46 @@ mod tests {
         assert_eq!(lowercase_domain_prefix(b""), None);
     }
 
+    /// Every byte value at every place, from every start, in inputs shorter and longer than
+    /// a word.
+    #[test]
+    fn lower_alnum_run_stops_at_the_first_other_byte() {
+        for length in [1, 5, 8, 13, 20] {
+            for value in 0..=u8::MAX {
+                let member = value.is_ascii_lowercase() || value.is_ascii_digit();
+                for place in 0..length {
+                    let mut text = b"a0z9b8y7c6x5d4w3e2v1"[..length].to_vec();
+                    text[place] = value;
+                    for from in 0..=length {
+                        let expected = if member || place < from { length } else { place };
+                        assert_eq!(
+                            from + lower_alnum_run(&text[from..]),
+                            expected,
+                            "{value:#x} at {place} of {length}, from {from}"
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(lower_alnum_run(b""), 0);
+        assert_eq!(lower_alnum_run(b"abcdefgh"), 8);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn lower_alnum_run_agrees_with_a_byte_loop(
+            head in "[a-z0-9]{0,30}",
+            stop in proptest::num::u8::ANY,
+            tail in "[a-z0-9]{0,10}",
+        ) {
+            let text = [head.as_bytes(), &[stop], tail.as_bytes()].concat();
+            let run = text
+                .iter()
+                .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                .count();
+            proptest::prop_assert_eq!(lower_alnum_run(&text), run);
+        }
+
         #[test]
         fn is_lowercase_domain_agrees_with_scan_ldh(name in "[a-cA.-]{0,12}|[a-z]{60,70}(\\.[a-z]{1,3})?") {
             let expected = scan_ldh(name.as_bytes()) == Ok(false);

@@ -10,6 +10,7 @@
 //! fast path accepts, the result equals what the full parser returns; the tests and the fuzz
 //! target check that.
 
+use ascii::AsciiStr;
 use smallvec::SmallVec;
 
 use crate::domain;
@@ -26,8 +27,6 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
     if body.len() > MAX_POLICY_SIZE {
         return None;
     }
-    // One check of the whole body, which lets `mx` values be sliced from it as text.
-    let text = std::str::from_utf8(body).ok()?;
     let mut version = false;
     let mut mode = None;
     let mut max_age = None;
@@ -60,7 +59,7 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
                 after
             }
             Field::Mx => {
-                let (pattern, pattern_text, after) = mx_value(text, value)?;
+                let (pattern, pattern_text, after) = mx_value(value)?;
                 if lint_mx_value(&pattern) {
                     return None;
                 }
@@ -78,12 +77,7 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
             }
             _ => return None,
         };
-        rest = match skip_wsp(after_value) {
-            [] => &[],
-            [b'\n', next @ ..] | [b'\r', b'\n', next @ ..] => next,
-            // Anything else after the value, or a carriage return without a line feed.
-            _ => return None,
-        };
+        rest = next_line(after_value)?;
     }
     let (mode, max_age) = (mode?, max_age?);
     if !version || (mx.is_empty() && mode != Mode::None) {
@@ -131,27 +125,43 @@ fn known_field(line: &[u8]) -> Option<(Field, &[u8])> {
     }
 }
 
-/// Reads an `mx` value at the start of `input`, a part of `body` that runs to its end: a
-/// lower-case host name, or `*.` and one, up to the first byte that cannot be part of it.
-/// Returns the pattern, its text in `body` and the input after it.
-fn mx_value<'b, 'a>(body: &'b str, input: &'a [u8]) -> Option<(MxPattern, &'b str, &'a [u8])> {
+/// Reads an `mx` value at the start of `input`: a lower-case host name, or `*.` and one, up
+/// to the first byte that cannot be part of it. Returns the pattern, its text and the input
+/// after it.
+fn mx_value(input: &[u8]) -> Option<(MxPattern, &str, &[u8])> {
     let prefix = if input.starts_with(b"*.") { 2 } else { 0 };
     let length = prefix + domain::lowercase_domain_prefix(input.get(prefix..)?)?;
-    let start = body.len() - input.len();
-    let text = body.get(start..start + length)?;
-    Some((
-        MxPattern::from_lowercase_domain(text),
-        text,
-        input.get(length..)?,
-    ))
+    let (value, after) = input.split_at_checked(length)?;
+    // The value is ASCII, which is quicker to confirm than UTF-8, and makes it text.
+    let text = AsciiStr::from_ascii(value).ok()?.as_str();
+    Some((MxPattern::from_lowercase_domain(text), text, after))
 }
 
-/// Returns `input` without the whitespace at its start.
-fn skip_wsp(mut input: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = input {
-        input = rest;
+/// Returns `input` without the whitespace at its start. Most values follow exactly one space,
+/// which is tested first.
+fn skip_wsp(input: &[u8]) -> &[u8] {
+    match input {
+        [b' ', rest @ ..] if rest.first().is_some_and(|&b| b > b' ') => rest,
+        _ => {
+            let spaces = input.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+            input.get(spaces..).unwrap_or_default()
+        }
     }
-    input
+}
+
+/// Returns the input after the line break that ends a value, or `None` when anything but
+/// whitespace stands between the value and the break, or a carriage return has no line feed.
+fn next_line(after_value: &[u8]) -> Option<&[u8]> {
+    match after_value {
+        [b'\r', b'\n', next @ ..] | [b'\n', next @ ..] => Some(next),
+        [] => Some(&[]),
+        [b' ' | b'\t', ..] => match skip_wsp(after_value) {
+            [b'\r', b'\n', next @ ..] | [b'\n', next @ ..] => Some(next),
+            [] => Some(&[]),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Reads a `max_age` that needs no warning at the start of `input`: 1 to 10 digits, from one

@@ -22,6 +22,7 @@
 
 use std::fmt;
 
+use ascii::AsciiStr;
 use compact_str::CompactString;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use smallvec::SmallVec;
@@ -214,17 +215,16 @@ fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
     // A dot-atom of lower-case letters, digits and `_+-`, then `@`: atoms that are not empty,
     // each followed by `.` or by the `@`.
     let mut at = 0;
+    let mut atom_start = 0;
     loop {
-        let start = at;
-        while rest.get(at).is_some_and(|&b| IS_PLAIN_ATOM[usize::from(b)]) {
-            at += 1;
-        }
-        if at == start {
-            return None;
-        }
+        at += domain::lower_alnum_run(rest.get(at..)?);
         match rest.get(at)? {
-            b'.' => at += 1,
-            b'@' => break,
+            b'_' | b'+' | b'-' => at += 1,
+            b'.' if at > atom_start => {
+                at += 1;
+                atom_start = at;
+            }
+            b'@' if at > atom_start => break,
             _ => return None,
         }
     }
@@ -244,21 +244,9 @@ fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
         [b';', tail @ ..] if tail.iter().all(|&b| txt::is_wsp(b)) => {}
         _ => return None,
     }
-    CompactString::from_utf8(address).ok()
+    // The address is ASCII, which is quicker to confirm than UTF-8, and makes it text.
+    Some(CompactString::from(AsciiStr::from_ascii(address).ok()?.as_str()))
 }
-
-/// The characters of an atom of a plain local part, indexed by byte value.
-static IS_PLAIN_ATOM: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let b = byte as u8;
-        table[byte] =
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'+' | b'-');
-        byte += 1;
-    }
-    table
-};
 
 struct Fields {
     rua: SmallVec<[Rua; 1]>,
