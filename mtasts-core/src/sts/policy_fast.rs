@@ -27,14 +27,21 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
     if body.len() > MAX_POLICY_SIZE {
         return None;
     }
-    let mut version = false;
-    let mut mode = None;
+    let mut mode: Option<Mode> = None;
     let mut max_age = None;
     let mut mx: SmallVec<[MxPattern; 2]> = SmallVec::new();
     // The first patterns are compared as text, and the rest through `MxSeen`.
     let mut first: SmallVec<[PatternText<'_>; HASH_FROM]> = SmallVec::new();
     let mut seen: Option<MxSeen> = None;
-    let mut rest = body;
+    // Nearly every policy starts with these two lines, each compared as a whole.
+    let (mut version, mut rest) = match usual_line(body, b"version: STSv1") {
+        Some(after) => (true, after),
+        None => (false, body),
+    };
+    if version && let Some(after) = usual_line(rest, b"mode: enforce") {
+        mode = Some(Mode::Enforce);
+        rest = after;
+    }
     while !rest.is_empty() {
         let (field, value) = known_field(rest)?;
         let value = skip_wsp(value);
@@ -89,6 +96,15 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
         mx,
         extensions: Vec::new(),
     })
+}
+
+/// Returns the input after its first line when that line is exactly `line` with a CRLF or LF
+/// line break.
+fn usual_line<'a>(input: &'a [u8], line: &[u8]) -> Option<&'a [u8]> {
+    match input.strip_prefix(line)? {
+        [b'\r', b'\n', after @ ..] | [b'\n', after @ ..] => Some(after),
+        _ => None,
+    }
 }
 
 /// The fields the fast path reads.
@@ -233,6 +249,11 @@ mod tests {
         let crlf = lf.replace('\n', "\r\n");
         assert_eq!(fast(&crlf).unwrap().max_age(), 604800);
         assert!(fast("mode:none\r\nmax_age:86400\nversion:\tSTSv1 \t").is_some());
+        // The usual first lines with either line break, and the same fields written otherwise.
+        let mixed = "version: STSv1\nmode: enforce\r\nmx: a.example\nmax_age: 86400";
+        assert_eq!(fast(mixed).unwrap().mode(), Mode::Enforce);
+        let spaced = "version:  STSv1\nmode:\tenforce \nmx: a.example\nmax_age: 86400";
+        assert_eq!(fast(spaced).unwrap().mode(), Mode::Enforce);
         assert!(
             fast("version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 31557600")
                 .is_some()
@@ -278,6 +299,10 @@ mod tests {
             "version: STSv1\nmode: enforce\nmx: a.example\nmx: *.example\nmax_age: 604800\n",
             "version: STSv1\nmode: enforce\nmax_age: 604800\n",
             "version: STSv1\nmode: enforce\nmode: none\nmx: a.example\nmax_age: 604800\n",
+            // The usual first two lines, read as a whole, then repeated.
+            "version: STSv1\r\nversion: STSv1\r\nmode: enforce\r\nmx: a.example\r\nmax_age: 604800\r\n",
+            "version: STSv1\r\nmode: enforce\r\nmode: enforce\r\nmx: a.example\r\nmax_age: 604800\r\n",
+            "version: STSv1\r\nmode: enforce\rmx: a.example\r\nmax_age: 604800\r\n",
             "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 604800\nnote: x\n",
             "version: STSv1\n\nmode: enforce\nmx: a.example\nmax_age: 604800\n",
             "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 604800\n\n",
