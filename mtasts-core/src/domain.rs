@@ -229,20 +229,28 @@ pub(crate) fn lower_alnum_run(bytes: &[u8]) -> usize {
 
 /// Sets the high bit of each byte of `word` that is not a lower-case ASCII letter or digit,
 /// and clears every other bit.
+const fn not_lower_alnum(word: u64) -> u64 {
+    !(bytes_in_range(word, b'a', b'z') | bytes_in_range(word, b'0', b'9')) & HIGH_BITS
+}
+
+/// The high bit of each byte of a word.
+pub(crate) const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// Sets the high bit of each byte of the little-endian `word` that is in `lo..=hi`, and
+/// clears every other bit. `lo` must be at least 1 and `hi` below 0x80.
 ///
 /// For a byte `x` below 0x80, `x + (0x80 - lo)` has its high bit set exactly when `x >= lo`,
 /// and the sum stays below 0x100, so no carry crosses into the next byte. A byte is in
 /// `lo..=hi` when that holds for `lo` and not for `hi + 1`. Bytes of 0x80 and above are
-/// tested by their own high bit.
-const fn not_lower_alnum(word: u64) -> u64 {
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+/// excluded by their own high bit.
+pub(crate) const fn bytes_in_range(word: u64, lo: u8, hi: u8) -> u64 {
     const fn each(byte: u8) -> u64 {
         u64::from_le_bytes([byte; 8])
     }
-    let low = word & !HIGH;
-    let lower = (low + each(0x80 - b'a')) & !(low + each(0x80 - (b'z' + 1)));
-    let digit = (low + each(0x80 - b'0')) & !(low + each(0x80 - (b'9' + 1)));
-    (!(lower | digit) | word) & HIGH
+    let low = word & !HIGH_BITS;
+    let at_least_lo = low + each(0x80 - lo);
+    let above_hi = low + each(0x80 - (hi + 1));
+    at_least_lo & !above_hi & !word & HIGH_BITS
 }
 
 /// Checks the lengths and the last byte of the label `bytes[start..end]`.

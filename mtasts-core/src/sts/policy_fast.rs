@@ -32,7 +32,8 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
     let mut mx: SmallVec<[MxPattern; 2]> = SmallVec::new();
     // The first patterns are compared as text, and the rest through `MxSeen`.
     let mut first: SmallVec<[PatternText<'_>; HASH_FROM]> = SmallVec::new();
-    let mut seen: Option<MxSeen> = None;
+    // Boxed, because few policies need it and an empty box costs the others one check to drop.
+    let mut seen: Option<Box<MxSeen>> = None;
     // Nearly every policy starts with these two lines, each compared as a whole.
     let (mut version, mut rest) = match usual_line(body, b"version: STSv1") {
         Some(after) => (true, after),
@@ -165,8 +166,9 @@ fn skip_wsp(input: &[u8]) -> &[u8] {
     }
 }
 
-/// Returns the input after the line break that ends a value, or `None` when anything but
-/// whitespace stands between the value and the break, or a carriage return has no line feed.
+/// Returns the input after the line break that ends a value. Returns `None` when anything
+/// but whitespace is between the value and the break, or when a carriage return has no line
+/// feed.
 fn next_line(after_value: &[u8]) -> Option<&[u8]> {
     match after_value {
         [b'\r', b'\n', next @ ..] | [b'\n', next @ ..] => Some(next),
@@ -183,18 +185,56 @@ fn next_line(after_value: &[u8]) -> Option<&[u8]> {
 /// Reads a `max_age` that needs no warning at the start of `input`: 1 to 10 digits, from one
 /// day to one year. Returns the value and the input after the digits.
 fn seconds(input: &[u8]) -> Option<(u32, &[u8])> {
-    let digits = input.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (seconds, digits) = match eight_digits_or_fewer(input) {
+        Some(read) => read,
+        None => digit_run(input),
+    };
     if digits == 0 || digits > 10 {
         return None;
     }
-    let (digits, after) = input.split_at_checked(digits)?;
-    let seconds = digits.iter().fold(0u64, |seconds, &digit| {
-        seconds * 10 + u64::from(digit - b'0')
-    });
     let seconds = u32::try_from(seconds).ok()?;
     (SECONDS_PER_DAY..=MAX_MAX_AGE)
         .contains(&seconds)
-        .then_some((seconds, after))
+        .then_some((seconds, input.get(digits..)?))
+}
+
+/// Reads the run of 1 to 8 ASCII digits at the start of `input` as a number, with the bytes
+/// tested and converted eight at a time, and returns it with the number of digits. Returns
+/// `None` when fewer than eight bytes remain, or when more than eight digits may follow.
+fn eight_digits_or_fewer(input: &[u8]) -> Option<(u64, usize)> {
+    let word = u64::from_le_bytes(*input.first_chunk::<8>()?);
+    let others = !domain::bytes_in_range(word, b'0', b'9') & domain::HIGH_BITS;
+    let digits = (others.trailing_zeros() / 8) as usize;
+    // Eight digits are the whole run only when a byte that is not a digit follows.
+    if digits == 8 && input.get(8).is_none_or(u8::is_ascii_digit) {
+        return None;
+    }
+    if digits == 0 {
+        return Some((0, 0));
+    }
+    // Shifting the digits to the top of the word leaves zero bytes as leading zeros, with
+    // the first digit in byte `8 - digits`. Each step then adds neighbouring groups: pairs
+    // of digits, then of pairs, then of fours, with the more significant group times 10,
+    // 100 and 10,000. The products wrap: only the sums in the middle bytes are kept.
+    let mut value = (word << (8 * (8 - digits))) & u64::from_le_bytes([0x0F; 8]);
+    value = value.wrapping_mul(10 * 256 + 1) >> 8;
+    value = (value & 0x00FF_00FF_00FF_00FF).wrapping_mul(100 * 65_536 + 1) >> 16;
+    value = (value & 0x0000_FFFF_0000_FFFF).wrapping_mul(10_000 * (1 << 32) + 1) >> 32;
+    Some((value, digits))
+}
+
+/// Reads the run of ASCII digits at the start of `input` one byte at a time, and returns its
+/// value (meaningless beyond 19 digits) and length.
+fn digit_run(input: &[u8]) -> (u64, usize) {
+    let mut seconds: u64 = 0;
+    let mut rest = input;
+    while let [digit @ b'0'..=b'9', after @ ..] = rest {
+        // Wrapping, so that a long run of digits cannot overflow: callers reject more than
+        // 10, and 10 digits fit in a `u64`.
+        seconds = seconds.wrapping_mul(10).wrapping_add(u64::from(digit - b'0'));
+        rest = after;
+    }
+    (seconds, input.len() - rest.len())
 }
 
 #[cfg(test)]
@@ -239,6 +279,38 @@ mod tests {
                 prop_assert_eq!(full.map(|parsed| parsed.value), Ok(policy));
             }
         }
+    }
+
+    proptest! {
+        #[test]
+        fn digit_readers_agree(
+            digits in "[0-9]{0,12}",
+            tail in proptest::collection::vec(any::<u8>(), 0..9),
+        ) {
+            let input = [digits.as_bytes(), &tail].concat();
+            let length = input.iter().take_while(|b| b.is_ascii_digit()).count();
+            let expected = input[..length]
+                .iter()
+                .fold(0u64, |value, digit| value * 10 + u64::from(digit - b'0'));
+            prop_assert_eq!(digit_run(&input), (expected, length));
+            if let Some(read) = eight_digits_or_fewer(&input) {
+                prop_assert_eq!(read, (expected, length));
+            }
+        }
+    }
+
+    #[test]
+    fn eight_digits_or_fewer_reads_each_length() {
+        assert_eq!(eight_digits_or_fewer(b"604800\r\n"), Some((604_800, 6)));
+        assert_eq!(eight_digits_or_fewer(b"31557600\n"), Some((31_557_600, 8)));
+        assert_eq!(eight_digits_or_fewer(b"1234567x"), Some((1_234_567, 7)));
+        assert_eq!(eight_digits_or_fewer(b"9\n......"), Some((9, 1)));
+        assert_eq!(eight_digits_or_fewer(b"x1234567"), Some((0, 0)));
+        // A byte whose low seven bits are a digit is not one.
+        assert_eq!(eight_digits_or_fewer(b"12\xb3\xb4....."), Some((12, 2)));
+        assert_eq!(eight_digits_or_fewer(b"12345678"), None);
+        assert_eq!(eight_digits_or_fewer(b"123456789"), None);
+        assert_eq!(eight_digits_or_fewer(b"1234567"), None);
     }
 
     #[test]
@@ -318,6 +390,7 @@ mod tests {
             "version: STSv1\nmode: enforce\nmx: *.\nmax_age: 604800\n",
             "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 604800s\n",
             "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 00000604800\n",
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 99999999999999999999999\n",
             "\u{feff}version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 604800\n",
             "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: +604800\n",
             "",

@@ -359,6 +359,76 @@ mod tests {
         assert!(fast_mailto_record(cases[13].as_bytes()).is_none());
     }
 
+    /// Returns the address that the full parser reads from `record` when it finds no
+    /// diagnostic, no extension and one `mailto` destination: what the fast path may accept.
+    fn clean_address(record: &str) -> Option<CompactString> {
+        let parsed = parse_full(record.as_bytes(), ParseOptions::default()).ok()?;
+        if !parsed.warnings.is_empty() || !parsed.value.extensions.is_empty() {
+            return None;
+        }
+        match parsed.value.rua.as_slice() {
+            [Rua::Mailto { address }] => Some(address.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn fast_path_reads_plain_addresses() {
+        let cases = [
+            ("v=TLSRPTv1;\t rua=mailto:a_b-c@x-y.example;  ", "a_b-c@x-y.example"),
+            ("v=TLSRPTv1; rua=mailto:a@b.c", "a@b.c"),
+            ("v=TLSRPTv1; rua=mailto:tlsrpt@com", "tlsrpt@com"),
+        ];
+        for (record, address) in cases {
+            let fast = fast_mailto_record(record.as_bytes());
+            assert_eq!(fast.as_deref(), Some(address), "{record:?}");
+            assert_eq!(fast, clean_address(record), "{record:?}");
+        }
+    }
+
+    #[test]
+    fn fast_path_declines_other_addresses() {
+        let cases = [
+            "v=TLSRPTv1; rua=mailto:.a@example.com",
+            "v=TLSRPTv1; rua=mailto:a.@example.com",
+            "v=TLSRPTv1; rua=mailto:@example.com",
+            "v=TLSRPTv1; rua=mailto:a@",
+            "v=TLSRPTv1; rua=mailto:a@b@example.com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example-.com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example.-com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example.com-",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@.example.com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@example..com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@exa_mple.com",
+            "v=TLSRPTv1; rua=mailto:tlsrpt@exa+mple.com",
+            "v=TLSRPTv1; rua=mailto:u@example.c0",
+            "v=TLSRPTv1; rua=mailto:t\u{e9}st@example.com",
+            "v=TLSRPTv1; rua=mailto:test@ex\u{e4}mple.com",
+        ];
+        for record in cases {
+            assert_eq!(fast_mailto_record(record.as_bytes()), None, "{record:?}");
+        }
+        // A local part over 64 octets gets a warning from the full parser.
+        let long_local = format!("v=TLSRPTv1; rua=mailto:{}@example.com", "a".repeat(65));
+        assert_eq!(fast_mailto_record(long_local.as_bytes()), None);
+        let longest_local = format!("v=TLSRPTv1; rua=mailto:{}@example.com", "a".repeat(64));
+        assert!(fast_mailto_record(longest_local.as_bytes()).is_some());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_on_generated_addresses(
+            local in "[a-z0-9._+@-]{0,12}|[a-z]{60,68}",
+            domain in "[a-z0-9.@_-]{0,14}|[a-z]{1,63}\\.[a-z]{2,3}",
+            tail in "|;|; |;x| |,",
+        ) {
+            let record = format!("v=TLSRPTv1; rua=mailto:{local}@{domain}{tail}");
+            if let Some(fast) = fast_mailto_record(record.as_bytes()) {
+                proptest::prop_assert_eq!(Some(fast), clean_address(&record));
+            }
+        }
+    }
+
     use super::*;
     use crate::diagnostic::Severity;
 
