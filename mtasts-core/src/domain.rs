@@ -227,6 +227,45 @@ pub(crate) fn lower_alnum_run(bytes: &[u8]) -> usize {
     bytes.len() - rest.len() + tail
 }
 
+/// Returns a mask with bit `i` set when byte `i` of `text` is not a lower-case ASCII letter or
+/// digit, for the first 63 bytes, and every bit from `text.len()` (at most 63) upward set.
+/// The bytes are tested eight at a time.
+pub(crate) fn not_lower_alnum_bits(text: &[u8]) -> u64 {
+    let length = text.len().min(63);
+    let mut bits = u64::MAX << length;
+    let mut rest = text.get(..length).unwrap_or_default();
+    let mut shift = 0;
+    while let Some((word, after)) = rest.split_first_chunk::<8>() {
+        bits |= high_bits_to_bits(not_lower_alnum(u64::from_le_bytes(*word))) << shift;
+        rest = after;
+        shift += 8;
+    }
+    if !rest.is_empty() {
+        let word = match text.get(..length).and_then(<[u8]>::last_chunk::<8>) {
+            // The last eight bytes end with the remaining ones. Shifting moves those to the
+            // start of the word, and the zero bytes it fills in are past the end.
+            Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
+            None => {
+                let mut word = [0; 8];
+                word[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(word)
+            }
+        };
+        bits |= high_bits_to_bits(not_lower_alnum(word)) << shift;
+    }
+    bits
+}
+
+/// Gathers the high bits of the eight bytes of `mask` into its low byte, byte `i` to bit `i`.
+///
+/// After the shift, byte `i` has its flag at bit `8 * i`. The multiplier has a bit at
+/// `56 - 7 * j` for each `j` below 8, so flag `i` times bit `j = i` lands at bit `56 + i`.
+/// Every other product lands at a different bit outside the top byte, so no sum carries
+/// into it.
+const fn high_bits_to_bits(mask: u64) -> u64 {
+    (mask >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
 /// Sets the high bit of each byte of `word` that is not a lower-case ASCII letter or digit,
 /// and clears every other bit.
 const fn not_lower_alnum(word: u64) -> u64 {
@@ -616,7 +655,11 @@ mod tests {
                     let mut text = b"a0z9b8y7c6x5d4w3e2v1"[..length].to_vec();
                     text[place] = value;
                     for from in 0..=length {
-                        let expected = if member || place < from { length } else { place };
+                        let expected = if member || place < from {
+                            length
+                        } else {
+                            place
+                        };
                         assert_eq!(
                             from + lower_alnum_run(&text[from..]),
                             expected,
@@ -630,7 +673,51 @@ mod tests {
         assert_eq!(lower_alnum_run(b"abcdefgh"), 8);
     }
 
+    /// Computes `not_lower_alnum_bits` one byte at a time.
+    fn not_lower_alnum_bits_bytewise(text: &[u8]) -> u64 {
+        let length = text.len().min(63);
+        (0..64).fold(0, |bits, i| {
+            let other = i >= length || !(text[i].is_ascii_lowercase() || text[i].is_ascii_digit());
+            bits | (u64::from(other) << i)
+        })
+    }
+
+    #[test]
+    fn not_lower_alnum_bits_marks_every_byte() {
+        for length in 0..70 {
+            let alnum: Vec<u8> = (0..length).map(|i| b"a0z9"[i % 4]).collect();
+            assert_eq!(
+                not_lower_alnum_bits(&alnum),
+                u64::MAX << length.min(63),
+                "{length}"
+            );
+            for place in 0..length {
+                for value in [b'.', b'-', b'A', b'@', 0, 0x80, 0xE1, 0xB0] {
+                    let mut text = alnum.clone();
+                    text[place] = value;
+                    let expected = not_lower_alnum_bits_bytewise(&text);
+                    assert_eq!(
+                        not_lower_alnum_bits(&text),
+                        expected,
+                        "{value:#x} at {place}"
+                    );
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn not_lower_alnum_bits_agrees_with_a_byte_loop(
+            text in proptest::collection::vec(proptest::prop_oneof![
+                3 => proptest::num::u8::ANY,
+                5 => b'a'..=b'z',
+                2 => b'0'..=b'9',
+            ], 0..80),
+        ) {
+            proptest::prop_assert_eq!(not_lower_alnum_bits(&text), not_lower_alnum_bits_bytewise(&text));
+        }
+
         #[test]
         fn lower_alnum_run_agrees_with_a_byte_loop(
             head in "[a-z0-9]{0,30}",

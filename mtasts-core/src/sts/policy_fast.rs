@@ -160,7 +160,10 @@ fn skip_wsp(input: &[u8]) -> &[u8] {
     match input {
         [b' ', rest @ ..] if rest.first().is_some_and(|&b| b > b' ') => rest,
         _ => {
-            let spaces = input.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+            let spaces = input
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
             input.get(spaces..).unwrap_or_default()
         }
     }
@@ -231,7 +234,9 @@ fn digit_run(input: &[u8]) -> (u64, usize) {
     while let [digit @ b'0'..=b'9', after @ ..] = rest {
         // Wrapping, so that a long run of digits cannot overflow: callers reject more than
         // 10, and 10 digits fit in a `u64`.
-        seconds = seconds.wrapping_mul(10).wrapping_add(u64::from(digit - b'0'));
+        seconds = seconds
+            .wrapping_mul(10)
+            .wrapping_add(u64::from(digit - b'0'));
         rest = after;
     }
     (seconds, input.len() - rest.len())
