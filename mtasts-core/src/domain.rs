@@ -633,6 +633,16 @@ mod tests {
 
     #[test]
     fn lowercase_domain_prefix_stops_at_other_bytes() {
+        let long = format!("{}.{}.example", "a".repeat(63), "b".repeat(40));
+        assert_eq!(lowercase_domain_prefix(long.as_bytes()), Some(long.len()));
+        let long_label = format!("{}.example", "a".repeat(64));
+        assert_eq!(lowercase_domain_prefix(long_label.as_bytes()), None);
+        assert_eq!(lowercase_domain_prefix(b"-a"), None);
+        assert_eq!(lowercase_domain_prefix(b"a-"), None);
+        assert_eq!(lowercase_domain_prefix(b"a-b"), Some(3));
+        assert_eq!(lowercase_domain_prefix(b"a--b.c-d"), Some(8));
+        assert_eq!(lowercase_domain_prefix(b"a.-b"), None);
+        assert_eq!(lowercase_domain_prefix(b".a"), None);
         assert_eq!(lowercase_domain_prefix(b"example.com;"), Some(11));
         assert_eq!(lowercase_domain_prefix(b"example.com"), Some(11));
         assert_eq!(lowercase_domain_prefix(b"a-b.c0 x"), Some(6));
