@@ -67,10 +67,11 @@ pub(crate) fn parse_clean(body: &[u8]) -> Option<Policy> {
                 after
             }
             Field::Mx => {
-                let (pattern, pattern_text, after) = mx_value(value)?;
-                if lint_mx_value(&pattern) {
+                let (pattern_text, after) = mx_value(value)?;
+                if lint_mx_value(pattern_text) {
                     return None;
                 }
+                let pattern = MxPattern::from_lowercase_domain(pattern_text);
                 if mx.len() < HASH_FROM {
                     let new = PatternText::new(pattern_text);
                     if first.iter().any(|earlier| new.clashes_with(earlier)) {
@@ -143,15 +144,14 @@ fn known_field(line: &[u8]) -> Option<(Field, &[u8])> {
 }
 
 /// Reads an `mx` value at the start of `input`: a lower-case host name, or `*.` and one, up
-/// to the first byte that cannot be part of it. Returns the pattern, its text and the input
-/// after it.
-fn mx_value(input: &[u8]) -> Option<(MxPattern, &str, &[u8])> {
+/// to the first byte that cannot be part of it. Returns its text and the input after it.
+fn mx_value(input: &[u8]) -> Option<(&str, &[u8])> {
     let prefix = if input.starts_with(b"*.") { 2 } else { 0 };
     let length = prefix + domain::lowercase_domain_prefix(input.get(prefix..)?)?;
     let (value, after) = input.split_at_checked(length)?;
     // The value is ASCII, which is quicker to confirm than UTF-8, and makes it text.
     let text = AsciiStr::from_ascii(value).ok()?.as_str();
-    Some((MxPattern::from_lowercase_domain(text), text, after))
+    Some((text, after))
 }
 
 /// Returns `input` without the whitespace at its start. Most values follow exactly one space,

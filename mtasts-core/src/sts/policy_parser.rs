@@ -1046,10 +1046,9 @@ impl<'a> PolicyParser<'a> {
     }
 }
 
-/// Returns `true` when a valid pattern gets a warning of its own: an IP address, or a wildcard
-/// over a public suffix.
-pub(crate) fn lint_mx_value(pattern: &MxPattern) -> bool {
-    let text = pattern.as_str();
+/// Returns `true` when the text of a valid, lower-case pattern gets a warning of its own: an IP
+/// address, or a wildcard over a public suffix.
+pub(crate) fn lint_mx_value(text: &str) -> bool {
     looks_like_ip(text) || covers_public_suffix(text)
 }
 
