@@ -231,16 +231,17 @@ fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
     ))
 }
 
-/// Returns the length of the plain address at the start of `text`: a dot-atom of lower-case
-/// letters, digits and `_+-`, an `@`, and a lower-case host name whose last character is not
-/// a digit (a name that may be an IPv4 address gets a warning from the full parser). Returns
-/// `None` when the address is not plain. An address of 64 bytes or more gets the length 63,
-/// which the caller's check of what follows the address rejects.
+/// Returns the length of the plain address at the start of `text`, or `None` when the address
+/// is not plain. A plain address is a dot-atom of lower-case letters, digits and `_+-`, an
+/// `@`, and a lower-case host name whose last character is not a digit. (A host name that may
+/// be an IPv4 address gets a warning from the full parser.) An address of 64 bytes or more
+/// gets the length 63, which the caller's check of what follows the address rejects.
 ///
 /// Only the bytes that are not letters or digits need a look: their positions come from one
 /// bit mask, built eight bytes at a time, and the loops below visit just those bytes.
 fn plain_address_length(text: &[u8]) -> Option<usize> {
-    // Every position from the end of `text`, and from 63, has its bit set.
+    // The mask also has a bit set for every position at or past the end of `text`, and for
+    // every position from 63 on.
     let text = text.get(..text.len().min(63))?;
     let mut others = domain::not_lower_alnum_bits(text);
     let mut next_other = || {
