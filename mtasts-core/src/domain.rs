@@ -192,19 +192,21 @@ pub(crate) fn lowercase_domain_prefix(bytes: &[u8]) -> Option<usize> {
     let mut label_start = 0;
     let mut at = 0;
     loop {
-        // Letters and digits, the bulk of a name, in a loop of their own.
-        at += lower_alnum_run(bytes.get(at..)?);
+        // Letters and digits, the bulk of a name, in a loop of their own. When the run is not
+        // empty, the byte before the next one is a letter or digit, so the label so far is not
+        // empty and does not end with `-`.
+        let run = lower_alnum_run(bytes.get(at..)?);
+        at += run;
+        let label_ends_well = run > 0 && at - label_start <= MAX_SHORT_LABEL;
         match bytes.get(at) {
             // A label does not start with `-`.
             Some(b'-') if at > label_start => {}
-            // The label before the dot is not empty, not too long and does not end with `-`.
-            Some(b'.') if label_is_valid(bytes, label_start, at) => label_start = at + 1,
+            Some(b'.') if label_ends_well => label_start = at + 1,
             Some(b'-' | b'.') => return None,
-            _ => break,
+            _ => return (label_ends_well && at <= MAX_TEXT_LENGTH).then_some(at),
         }
         at += 1;
     }
-    (at <= MAX_TEXT_LENGTH && label_is_valid(bytes, label_start, at)).then_some(at)
 }
 
 /// Returns how many bytes at the start of `bytes` are lower-case ASCII letters or digits.
@@ -290,12 +292,6 @@ pub(crate) const fn bytes_in_range(word: u64, lo: u8, hi: u8) -> u64 {
     let at_least_lo = low + each(0x80 - lo);
     let above_hi = low + each(0x80 - (hi + 1));
     at_least_lo & !above_hi & !word & HIGH_BITS
-}
-
-/// Checks the lengths and the last byte of the label `bytes[start..end]`.
-#[inline]
-fn label_is_valid(bytes: &[u8], start: usize, end: usize) -> bool {
-    end > start && end - start <= MAX_SHORT_LABEL && bytes[end - 1] != b'-'
 }
 
 /// Lower-case ASCII letters and digits, indexed by byte value.
