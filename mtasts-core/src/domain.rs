@@ -186,7 +186,7 @@ pub(crate) fn is_lowercase_domain(name: &[u8]) -> bool {
 /// pass.
 ///
 /// Always inlined: called, it saved and restored more registers than a short name takes to
-/// scan (measured with callgrind on the policy and TLS-RPT record fast paths).
+/// scan (measured with callgrind on the policy fast path).
 #[inline(always)]
 pub(crate) fn lowercase_domain_prefix(bytes: &[u8]) -> Option<usize> {
     let mut label_start = 0;
@@ -212,7 +212,7 @@ pub(crate) fn lowercase_domain_prefix(bytes: &[u8]) -> Option<usize> {
 /// Returns how many bytes at the start of `bytes` are lower-case ASCII letters or digits.
 /// While eight bytes remain, they are tested together as one machine word.
 #[inline]
-pub(crate) fn lower_alnum_run(bytes: &[u8]) -> usize {
+fn lower_alnum_run(bytes: &[u8]) -> usize {
     let mut rest = bytes;
     while let Some((word, after)) = rest.split_first_chunk::<8>() {
         let others = not_lower_alnum(u64::from_le_bytes(*word));
@@ -234,8 +234,9 @@ pub(crate) fn lower_alnum_run(bytes: &[u8]) -> usize {
 /// The bytes are tested eight at a time.
 pub(crate) fn not_lower_alnum_bits(text: &[u8]) -> u64 {
     let length = text.len().min(63);
+    let text = text.get(..length).unwrap_or_default();
     let mut bits = u64::MAX << length;
-    let mut rest = text.get(..length).unwrap_or_default();
+    let mut rest = text;
     let mut shift = 0;
     while let Some((word, after)) = rest.split_first_chunk::<8>() {
         bits |= high_bits_to_bits(not_lower_alnum(u64::from_le_bytes(*word))) << shift;
@@ -243,7 +244,7 @@ pub(crate) fn not_lower_alnum_bits(text: &[u8]) -> u64 {
         shift += 8;
     }
     if !rest.is_empty() {
-        let word = match text.get(..length).and_then(<[u8]>::last_chunk::<8>) {
+        let word = match text.last_chunk::<8>() {
             // The last eight bytes end with the remaining ones. Shifting moves those to the
             // start of the word, and the zero bytes it fills in are past the end.
             Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - rest.len())),
@@ -653,7 +654,7 @@ mod tests {
     /// Every byte value at every place, from every start, in inputs shorter and longer than
     /// a word.
     #[test]
-    fn lower_alnum_run_stops_at_the_first_other_byte() {
+    fn lower_alnum_run_every_byte_value() {
         for length in [1, 5, 8, 13, 20] {
             for value in 0..=u8::MAX {
                 let member = value.is_ascii_lowercase() || value.is_ascii_digit();
@@ -714,7 +715,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn not_lower_alnum_bits_agrees_with_a_byte_loop(
+        fn not_lower_alnum_bits_matches_bytewise(
             text in proptest::collection::vec(proptest::prop_oneof![
                 3 => proptest::num::u8::ANY,
                 5 => b'a'..=b'z',

@@ -229,17 +229,15 @@ fn eight_digits_or_fewer(input: &[u8]) -> Option<(u64, usize)> {
 /// Reads the run of ASCII digits at the start of `input` one byte at a time, and returns its
 /// value (meaningless beyond 19 digits) and length.
 fn digit_run(input: &[u8]) -> (u64, usize) {
-    let mut seconds: u64 = 0;
+    let mut value: u64 = 0;
     let mut rest = input;
     while let [digit @ b'0'..=b'9', after @ ..] = rest {
         // Wrapping, so that a long run of digits cannot overflow: callers reject more than
         // 10, and 10 digits fit in a `u64`.
-        seconds = seconds
-            .wrapping_mul(10)
-            .wrapping_add(u64::from(digit - b'0'));
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit - b'0'));
         rest = after;
     }
-    (seconds, input.len() - rest.len())
+    (value, input.len() - rest.len())
 }
 
 #[cfg(test)]

@@ -234,8 +234,9 @@ fn fast_mailto_record(data: &[u8]) -> Option<CompactString> {
 /// Returns the length of the plain address at the start of `text`, or `None` when the address
 /// is not plain. A plain address is a dot-atom of lower-case letters, digits and `_+-`, an
 /// `@`, and a lower-case host name whose last character is not a digit. (A host name that may
-/// be an IPv4 address gets a warning from the full parser.) An address of 64 bytes or more
-/// gets the length 63, which the caller's check of what follows the address rejects.
+/// be an IPv4 address gets a warning from the full parser.) Only the first 63 bytes are read,
+/// so a longer address gets a length of 63 at most, and the caller's check of what follows
+/// the address rejects it.
 ///
 /// Only the bytes that are not letters or digits need a look: their positions come from one
 /// bit mask, built eight bytes at a time, and the loops below visit just those bytes.
