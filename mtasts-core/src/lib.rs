@@ -32,6 +32,7 @@ mod diagnostic;
 pub mod domain;
 mod error;
 mod ip;
+mod public_suffix;
 pub mod sts;
 pub mod tlsrpt;
 pub mod txt;

@@ -38,6 +38,7 @@ use smallvec::SmallVec;
 
 use crate::diagnostic::{Diagnostics, ParseError, ParseOptions, Parsed, Span};
 use crate::domain::{self, DomainError};
+use crate::public_suffix;
 use crate::sts::mx_overlap::{MxSeen, Overlap};
 use crate::sts::pattern::{MxPattern, PatternError};
 use crate::sts::policy::{self, KNOWN_FIELDS, MAX_MAX_AGE, MAX_POLICY_SIZE, Mode, Policy};
@@ -555,12 +556,10 @@ impl Policy {
     /// let first = error.first_error().unwrap();
     /// assert_eq!((first.code(), first.line, first.column), ("mx-trailing-dot", 3, 21));
     /// ```
+    #[inline]
     pub fn parse_with(body: &[u8], options: ParseOptions) -> Result<Parsed<Policy>, ParseError> {
-        match policy_fast::parse_clean(body) {
-            Some(policy) => Ok(Parsed {
-                value: policy,
-                warnings: Vec::new(),
-            }),
+        match policy_fast::parse_clean_result(body) {
+            Some(result) => result,
             None => parse_full(body, options),
         }
     }
@@ -1062,40 +1061,7 @@ fn looks_like_ip(pattern: &str) -> bool {
 fn covers_public_suffix(pattern: &str) -> bool {
     pattern
         .strip_prefix("*.")
-        .is_some_and(|domain| is_public_suffix(domain.as_bytes()))
-}
-
-/// Returns `true` when `domain`, a valid host name without a trailing dot, is itself a public
-/// suffix of the list that the `psl` crate compiles in, from a known rule (not only the
-/// implicit `*` rule that makes every unknown top-level domain a suffix).
-fn is_public_suffix(domain: &[u8]) -> bool {
-    use psl::Psl;
-    let labels = ReverseLabels { rest: Some(domain) };
-    let info = psl::List.find(labels);
-    info.typ.is_some() && info.len == domain.len()
-}
-
-/// The labels of a host name from right to left, as `psl` looks them up.
-struct ReverseLabels<'a> {
-    rest: Option<&'a [u8]>,
-}
-
-impl<'a> Iterator for ReverseLabels<'a> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let rest = self.rest?;
-        match rest.iter().rposition(|&b| b == b'.') {
-            Some(dot) => {
-                self.rest = Some(&rest[..dot]);
-                Some(&rest[dot + 1..])
-            }
-            None => {
-                self.rest = None;
-                Some(rest)
-            }
-        }
-    }
+        .is_some_and(|domain| public_suffix::is_public_suffix(domain.as_bytes()))
 }
 
 /// Positions a pattern error: the offending character or label where the error names one,
@@ -1214,15 +1180,5 @@ mod tests {
             .map(|d| (d.code(), d.line, d.column))
             .collect();
         assert_eq!(warnings, [("duplicate-field", 5, 1)]);
-    }
-
-    #[test]
-    fn public_suffix_detection_uses_the_list() {
-        assert!(is_public_suffix(b"com"));
-        assert!(is_public_suffix(b"co.uk"));
-        assert!(is_public_suffix(b"s3.amazonaws.com"));
-        assert!(!is_public_suffix(b"example.com"));
-        assert!(!is_public_suffix(b"example"));
-        assert!(!is_public_suffix(b"mail.protection.outlook.com"));
     }
 }
