@@ -21,6 +21,12 @@ pub const STS_RECORD_ID: &str = "20160831085700Z";
 pub const POLICY_5_LINES: &str = "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\n\
                                   mx: *.example.net\r\nmax_age: 604800\r\n";
 
+/// [`POLICY_5_LINES`] with `mx` names of six and seven labels in place of three and two, for
+/// the benchmark that shows whether parsing time depends on the number of labels.
+pub const POLICY_5_LINES_DEEP_NAMES: &str = "version: STSv1\r\nmode: enforce\r\n\
+                                             mx: m.i.e.xample.com\r\nmx: *.e.a.p.e.net\r\n\
+                                             max_age: 604800\r\n";
+
 /// The `max_age` of both benchmark policies, in seconds.
 pub const POLICY_MAX_AGE: u32 = 604_800;
 

@@ -90,10 +90,15 @@ fn short_hash(bytes: &[u8]) -> u64 {
         hash = mix(hash, u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
         rest = tail;
     }
-    let last = rest
-        .iter()
-        .rev()
-        .fold(0, |word, &b| (word << 8) | u64::from(b));
+    // The last eight bytes, which may overlap the words above, or the few bytes of a short
+    // name. The length, hashed first, keeps names that end alike apart.
+    let last = match bytes.last_chunk::<8>() {
+        Some(last) if !rest.is_empty() => u64::from_le_bytes(*last),
+        _ => rest
+            .iter()
+            .rev()
+            .fold(0, |word, &b| (word << 8) | u64::from(b)),
+    };
     mix(hash, last)
 }
 
@@ -114,6 +119,7 @@ impl<'a> PatternText<'a> {
 
     /// Returns `true` when the pattern repeats `earlier`, or when one of the two is a wildcard
     /// that matches the other: what [`MxSeen::check`] reports as an overlap.
+    #[inline]
     pub(crate) fn clashes_with(&self, earlier: &PatternText<'_>) -> bool {
         self.text == earlier.text
             || match (self.wildcard, earlier.wildcard) {
@@ -166,9 +172,10 @@ impl Index {
 }
 
 impl MxSeen {
-    /// Returns how `pattern` relates to the patterns in `earlier`, which must be every pattern
-    /// passed to this function before, in order: a duplicate first, otherwise the first
-    /// overlap.
+    /// Returns how `pattern` relates to the patterns in `earlier`: a duplicate first, otherwise
+    /// the first overlap. `earlier` must be the patterns passed to this function before, in
+    /// order, less any that the caller dropped after its check, so that the hashes kept from
+    /// earlier calls stay in step.
     pub(crate) fn check(&mut self, earlier: &[MxPattern], pattern: &MxPattern) -> Option<Overlap> {
         if earlier.len() < HASH_FROM {
             if earlier.contains(pattern) {
@@ -177,18 +184,23 @@ impl MxSeen {
             return earlier.iter().find_map(|e| overlap(e, pattern));
         }
         if earlier.len() < INDEX_FROM {
+            // The last call left the hashes of its pattern at the end, used when the caller
+            // kept that pattern and cut off when it did not.
             self.hashes.truncate(earlier.len());
             for added in earlier.get(self.hashes.len()..).unwrap_or_default() {
                 self.hashes.push(PatternHashes::of(added));
             }
             let hashes = PatternHashes::of(pattern);
             let pairs = || self.hashes.iter().zip(earlier);
-            if pairs().any(|(h, e)| h.text == hashes.text && e == pattern) {
-                return Some(Overlap::Duplicate);
-            }
-            return pairs()
-                .filter(|(h, _)| h.may_overlap(&hashes))
-                .find_map(|(_, e)| overlap(e, pattern));
+            let found = if pairs().any(|(h, e)| h.text == hashes.text && e == pattern) {
+                Some(Overlap::Duplicate)
+            } else {
+                pairs()
+                    .filter(|(h, _)| h.may_overlap(&hashes))
+                    .find_map(|(_, e)| overlap(e, pattern))
+            };
+            self.hashes.push(hashes);
+            return found;
         }
         let index = self.index.get_or_insert_with(Index::default);
         for added in &earlier[index.count..] {

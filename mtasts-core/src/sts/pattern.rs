@@ -123,6 +123,7 @@ impl MxPattern {
 
     /// Builds a pattern from `text` that the caller has checked to be a valid lower-case host
     /// name, or `*.` and one, so that no check runs twice.
+    #[inline]
     pub(crate) fn from_lowercase_domain(text: &str) -> MxPattern {
         debug_assert_eq!(MxPattern::new(text).map(|p| p.text), Ok(text.into()));
         MxPattern {
