@@ -10,7 +10,10 @@ Usage: python3 benches/scripts/callgrind_per_iteration.py ZERO.out N.out N [--ex
 
 Counts are inclusive (a function and everything it calls) unless --exclusive is given. Rows are
 callgrind_annotate's "file:function" names, where the file is the source of the inlined code
-that callgrind attributes the instructions to. Needs callgrind_annotate on PATH.
+that callgrind attributes the instructions to. The first row, "PROGRAM TOTALS", is the whole
+program's count: read that one for a case's instructions per iteration. A recursive function's
+inclusive count adds up every level of the recursion, so it can exceed the program's (serde_json
+deserialising nested JSON does this). Needs callgrind_annotate on PATH.
 """
 
 import argparse
@@ -30,6 +33,9 @@ def function_counts(profile, inclusive):
     counts = {}
     in_table = False
     for line in output.splitlines():
+        if line.strip().endswith("PROGRAM TOTALS"):
+            counts["PROGRAM TOTALS"] = int(line.split()[0].replace(",", ""))
+            continue
         if "file:function" in line:
             in_table = True
             continue
@@ -61,7 +67,7 @@ def main():
         per_iteration = (count - zero.get(name, 0)) / args.iterations
         if per_iteration >= 1:
             rows.append((per_iteration, name))
-    rows.sort(reverse=True)
+    rows.sort(key=lambda row: (row[1] != "PROGRAM TOTALS", -row[0]))
     for per_iteration, name in rows[: args.top]:
         print(f"{per_iteration:>14,.0f}  {name}")
 
