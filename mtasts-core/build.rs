@@ -69,16 +69,33 @@ fn main() {
     )
     .unwrap();
     filters.wildcard.write(&mut code, "WILDCARD_FILTER");
+    writeln!(
+        code,
+        "/// The labels `X` of the `*.X` rules with one label."
+    )
+    .unwrap();
+    let labels = &filters.wildcard_top_labels;
+    writeln!(
+        code,
+        "const WILDCARD_TOP_LABELS: [&[u8]; {}] = [",
+        labels.len()
+    )
+    .unwrap();
+    for label in labels {
+        writeln!(code, "    b{label:?},").unwrap();
+    }
+    writeln!(code, "];").unwrap();
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("public_suffix_filter.rs"), code).expect("OUT_DIR is writable");
 }
 
-/// The two filters and the longest `X` of a `*.X` rule with one label.
+/// The two filters, and the labels `X` of the `*.X` rules with one label.
 struct Filters {
     exact: Filter,
     wildcard: Filter,
     max_wildcard_label: usize,
+    wildcard_top_labels: Vec<String>,
 }
 
 impl Filters {
@@ -87,12 +104,25 @@ impl Filters {
             exact: Filter::new(EXACT_BITS_LOG2),
             wildcard: Filter::new(WILDCARD_BITS_LOG2),
             max_wildcard_label: 0,
+            wildcard_top_labels: Vec::new(),
         };
         for rule in rules.lines().map(str::trim) {
             // Exception rules only make names not public suffixes, which the filters need not
             // see.
-            if !(rule.is_empty() || rule.starts_with("//") || rule.starts_with('!')) {
-                filters.add(rule);
+            if rule.is_empty() || rule.starts_with("//") || rule.starts_with('!') {
+                continue;
+            }
+            filters.add(rule);
+            // The list writes internationalised names in Unicode, and `psl` also matches
+            // their A-labels (`xn--p1ai` for `рф`), the only form an `mx` value can take.
+            if !rule.is_ascii() {
+                let (wildcard, domain) = match rule.strip_prefix("*.") {
+                    Some(domain) => ("*.", domain),
+                    None => ("", rule),
+                };
+                let ascii = idna::domain_to_ascii(domain)
+                    .unwrap_or_else(|error| panic!("rule {rule:?} has no A-label: {error}"));
+                filters.add(&format!("{wildcard}{ascii}"));
             }
         }
         filters
@@ -128,6 +158,7 @@ impl Filters {
             "the wildcard rule {rule:?} is too long for the window"
         );
         self.max_wildcard_label = self.max_wildcard_label.max(domain.len());
+        self.wildcard_top_labels.push(domain.to_owned());
         let (key, _) = keys.last_label.expect("the filler ends with a dot");
         self.wildcard.insert(key);
     }

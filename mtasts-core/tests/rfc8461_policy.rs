@@ -850,3 +850,28 @@ fn policy_strict_raises_every_warning() {
     let strict = rejected_with("every warning", text.as_bytes(), ParseOptions::STRICT);
     assert_eq!(strict, raised(&expected));
 }
+
+/// Wildcards over public suffixes that the list writes in Unicode (found with A-labels, the
+/// only form an `mx` value takes) or names only in a `*.X` rule: each gets the warning, and a
+/// registrable name below them does not.
+#[test]
+fn policy_warns_on_idn_and_wildcard_only_suffixes() {
+    let text = body(&[
+        "version: STSv1",
+        "mode: enforce",
+        "max_age: 604800",
+        "mx: *.xn--p1ai",
+        "mx: *.xn--55qx5d.cn",
+        "mx: *.ck",
+        "mx: *.example.xn--p1ai",
+    ]);
+    let (_, warnings) = accepted("idn suffixes", text.as_bytes());
+    assert_eq!(
+        warnings,
+        [
+            (W, "mx-public-suffix", 4, 5, 49, 59),
+            (W, "mx-public-suffix", 5, 5, 64, 79),
+            (W, "mx-public-suffix", 6, 5, 84, 88),
+        ]
+    );
+}
